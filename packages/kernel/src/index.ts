@@ -1,0 +1,3 @@
+// Public surface of @krg/kernel. Nothing is exported yet: this package is a
+// home for code that later issues add (see README.md).
+export {};

@@ -1,0 +1,22 @@
+// Workspace-wide test run: `pnpm test` (or `vitest run`) at the root runs
+// every package's tests in one process pool. Packages are resolved from their
+// TypeScript sources through the `@krg/source` export condition, so tests do
+// not need a build first.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    conditions: ['@krg/source'],
+  },
+  ssr: {
+    resolve: {
+      conditions: ['@krg/source'],
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
