@@ -11,7 +11,9 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const LAYER_ORDER = ['0', '1', '2', '3a', '3b', '3c', '4a', '4b', '5'];
-const root = new URL('../..', import.meta.url).pathname;
+// The workspace root is the first argument (tests pass a fixture), else the
+// repository this script lives in.
+const root = process.argv[2] ?? new URL('../..', import.meta.url).pathname;
 
 function listPackages() {
   const out = [];
