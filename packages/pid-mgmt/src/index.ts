@@ -1,3 +1,37 @@
-// Public surface of @krg/pid-mgmt. Nothing is exported yet: this package is a
-// home for code that later issues add (see README.md).
-export {};
+// Public surface of @krg/pid-mgmt.
+export {
+  checkLocalPid,
+  checkNodeId,
+  globalPid,
+  isGlobalPid,
+  origNode,
+  shortPid,
+} from './pid-layout.js';
+export { Pidmap } from './pidmap.js';
+export {
+  NO_HOST,
+  emptyPidmapHosts,
+  hostForReservation,
+  joinNode,
+  leaveNode,
+} from './pidmap-host-map.js';
+export {
+  GLOBAL_PID_FLAG,
+  NODES_MAX,
+  PID_LOCAL_BITS,
+  PID_LOCAL_LIMIT,
+  PID_MAX_DEFAULT,
+  PID_NODE_BITS,
+  PID_NODE_SHIFT,
+  PID_RESERVED_LOW,
+} from './limits.js';
+export {
+  PidBusy,
+  PidInvalid,
+  PidNotAllocated,
+  PidmapExhausted,
+  PidmapImageInvalid,
+} from './errors.js';
+export { AssertionError } from './assert.js';
+export type { PidmapImage, PidmapOptions } from './pidmap.js';
+export type { PidmapHostChange, PidmapHosts, PidmapMove } from './pidmap-host-map.js';
