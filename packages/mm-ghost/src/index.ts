@@ -1,3 +1,38 @@
-// Public surface of @krg/mm-ghost. Nothing is exported yet: this package is a
-// home for code that later issues add (see README.md).
-export {};
+// Public surface of @krg/mm-ghost.
+export {
+  AddressMap,
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_POPULATE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  MAP_STACK,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
+} from './address-map.js';
+export { VmaMap } from './vma-map.js';
+export {
+  PROT_EXEC,
+  PROT_NONE,
+  PROT_READ,
+  PROT_WRITE,
+  canMerge,
+  permString,
+  sliceVma,
+} from './vma.js';
+export {
+  MAPPING_BYTES_MAX,
+  MMAP_BASE,
+  MMAP_GAP_MIN_BYTES,
+  MMAP_MIN_ADDR,
+  PAGE_BYTES,
+  STACK_LIMIT_BYTES_DEFAULT,
+  STACK_TOP,
+  TASK_SIZE,
+  VMAS_MAX,
+} from './limits.js';
+export { AssertionError } from './assert.js';
+export type { MmErrno, MmResult, MmapRequest, PageEffect } from './address-map.js';
+export type { Vma, VmaKind } from './vma.js';

@@ -1,0 +1,34 @@
+// Every bound and layout constant of an address space, named with its unit.
+// The layout is Linux riscv64 with Sv39 paging (a 256 GiB user space), which
+// is what a static program sees from a stock kernel on such hardware.
+import { assert } from './assert.js';
+
+/** Bytes per page; the only page size krg supports. */
+export const PAGE_BYTES = 4096;
+
+/** Lowest address a mapping may start at (Linux's default vm.mmap_min_addr). */
+export const MMAP_MIN_ADDR = 0x10000;
+
+/** One past the highest user address with Sv39 paging (TASK_SIZE). */
+export const TASK_SIZE = 0x40_0000_0000;
+
+/** Top of the main thread's stack (STACK_TOP = TASK_SIZE, no randomization). */
+export const STACK_TOP = TASK_SIZE;
+
+/** Default stack size limit (RLIMIT_STACK), in bytes. */
+export const STACK_LIMIT_BYTES_DEFAULT = 8 * 1024 * 1024;
+
+/** Minimum gap between the stack top and mmap_base (Linux's MIN_GAP), in bytes. */
+export const MMAP_GAP_MIN_BYTES = 128 * 1024 * 1024;
+
+/** Where top-down mmap allocation starts: below the stack and its gap. */
+export const MMAP_BASE = STACK_TOP - MMAP_GAP_MIN_BYTES;
+
+/** Most mappings one address space may hold (Linux's vm.max_map_count). */
+export const VMAS_MAX = 65530;
+
+/** Largest single mapping, in bytes: the whole user range. */
+export const MAPPING_BYTES_MAX = TASK_SIZE - MMAP_MIN_ADDR;
+
+assert(MMAP_BASE % PAGE_BYTES === 0, 'mmap_base is page-aligned');
+assert(Number.isSafeInteger(TASK_SIZE), 'user addresses are safe integers');
