@@ -1,3 +1,31 @@
-// Public surface of @krg/ghost-io. Nothing is exported yet: this package is a
-// home for code that later issues add (see README.md).
-export {};
+// Public surface of @krg/ghost-io.
+export { encodeValue, decodeValue } from './codec.js';
+export type { ByteChannel } from './byte-channel.js';
+export { createMemoryChannelPair } from './memory-channel.js';
+export type { MemoryChannelOptions } from './memory-channel.js';
+export type { Ghost, GhostAccess, GhostReader, GhostWriter } from './ghost.js';
+export { MemoryGhost } from './memory-ghost.js';
+export {
+  GhostIoError,
+  GhostCorrupted,
+  GhostFormatUnsupported,
+  GhostTypeMismatch,
+  GhostLimitExceeded,
+  GhostInvalidValue,
+  GhostAccessError,
+  GhostFileExists,
+  CodecUnsupportedValue,
+  CodecMalformed,
+  ChannelClosed,
+} from './errors.js';
+export {
+  PAGE_SIZE_BYTES,
+  PAGE_RUN_MAX_PAGES,
+  GHOST_STRING_MAX_BYTES,
+  GHOST_BYTES_MAX_BYTES,
+  GHOST_RECORD_MAX_BYTES,
+  GHOST_WRITE_BUFFER_BYTES,
+  GHOST_FRAME_MAX_PAYLOAD_BYTES,
+  CODEC_MAX_DEPTH,
+  MEMORY_CHANNEL_MAX_BUFFERED_BYTES,
+} from './limits.js';
