@@ -108,7 +108,7 @@ export class ItemWriter {
   private assertUsable(operation: string): void {
     if (this.failure === null) return;
     if (this.failure instanceof GhostAccessError) throw this.failure;
-    const reason = this.failure instanceof Error ? this.failure.message : String(this.failure);
+    const reason = this.failure instanceof Error ? this.failure.message : 'an unknown failure';
     throw new GhostAccessError(operation, `an earlier write failed (${reason})`);
   }
 }
