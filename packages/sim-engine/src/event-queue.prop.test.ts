@@ -1,0 +1,60 @@
+// The event queue against a naive model: a list kept sorted by (time, seq).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue, QueuedEvent } from './event-queue.js';
+
+type Op =
+  | { kind: 'push'; timeNs: number }
+  | { kind: 'pop' }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'peek' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('push' as const), timeNs: fc.nat(50) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('peek' as const) }) },
+);
+
+const seed = process.env['KRG_SEED'] === undefined ? undefined : Number(process.env['KRG_SEED']);
+
+describe('EventQueue (property)', () => {
+  it('pops exactly what a sorted-list model pops, with cancellation', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 2000, size: 'max' }), (ops) => {
+        const queue = new EventQueue();
+        let model: QueuedEvent[] = [];
+        const all: QueuedEvent[] = [];
+        let seq = 0;
+        for (const op of ops) {
+          if (op.kind === 'push') {
+            const e = new QueuedEvent(op.timeNs, seq++, () => undefined, null, queue);
+            all.push(e);
+            queue.push(e);
+            // Insert after every entry with time <= e's (seq grows, so ties stay FIFO).
+            let i = model.length;
+            while (i > 0 && model[i - 1]!.timeNs > e.timeNs) i--;
+            model.splice(i, 0, e);
+          } else if (op.kind === 'pop') {
+            const got = queue.pop();
+            const want = model.shift();
+            expect(got).toBe(want);
+            if (got !== undefined) got.callback = null;
+          } else if (op.kind === 'peek') {
+            expect(queue.peek()).toBe(model[0]);
+          } else if (all.length > 0) {
+            const e = all[op.pick % all.length]!;
+            const wasLive = model.includes(e);
+            expect(e.cancel()).toBe(wasLive);
+            model = model.filter((m) => m !== e);
+          }
+          expect(queue.liveCount).toBe(model.length);
+        }
+        // Drain: the rest comes out in model order.
+        for (const want of model) expect(queue.pop()).toBe(want);
+        expect(queue.pop()).toBeUndefined();
+      }),
+      { numRuns: 100, ...(seed === undefined ? {} : { seed }) },
+    );
+  });
+});
