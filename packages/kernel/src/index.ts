@@ -1,3 +1,51 @@
-// Public surface of @krg/kernel. Nothing is exported yet: this package is a
-// home for code that later issues add (see README.md).
-export {};
+// Public surface of @krg/kernel. So far: the file table (descriptors, open
+// file descriptions, pipes, the read-only image store) and wait queues.
+export { FdTable } from './files/fd-table.js';
+export { ImageStore, ImageStoreError } from './files/image-store.js';
+export { OpenFile } from './files/open-file.js';
+export { Pipe, PipeEnd } from './files/pipe.js';
+export {
+  FD_CLOEXEC,
+  F_DUPFD,
+  F_DUPFD_CLOEXEC,
+  F_GETFD,
+  F_GETFL,
+  F_SETFD,
+  F_SETFL,
+  O_ACCMODE,
+  O_APPEND,
+  O_CLOEXEC,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_NOFOLLOW,
+  O_NONBLOCK,
+  O_PATH,
+  O_RDONLY,
+  O_RDWR,
+  O_TRUNC,
+  O_WRONLY,
+  SETFL_MASK,
+} from './files/open-flags.js';
+export { WaitQueue } from './wait-queue.js';
+export {
+  FDS_PER_PROCESS_DEFAULT,
+  FDS_PER_PROCESS_MAX,
+  IMAGE_FILES_MAX,
+  IMAGE_FILE_BYTES_MAX,
+  NAME_BYTES_MAX,
+  PATH_BYTES_MAX,
+  PIPE_ATOMIC_BYTES,
+  PIPE_CAPACITY_BYTES,
+} from './limits.js';
+export { AssertionError } from './assert.js';
+export type { FdEntry, FdErrno, FdResult } from './files/fd-table.js';
+export type {
+  ImageDirectory,
+  ImageFile,
+  ImageNode,
+  Lookup,
+  PathErrno,
+} from './files/image-store.js';
+export type { OpenFileKind } from './files/open-file.js';
+export type { PipeRead, PipeWrite } from './files/pipe.js';

@@ -1,0 +1,51 @@
+// An open file description (Linux's `struct file`): what open(2) or pipe(2)
+// creates and what dup(2) and fork share. Descriptors point at it; it lives
+// until the last descriptor (of any process) that refers to it is closed,
+// and then its kind-specific release runs (a pipe end closing wakes the other
+// side).
+import { assert } from '../assert.js';
+import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from './open-flags.js';
+
+export type OpenFileKind = 'console' | 'pipe' | 'image' | 'directory';
+
+export abstract class OpenFile {
+  abstract readonly kind: OpenFileKind;
+  /** Access mode and status flags (O_APPEND, O_NONBLOCK, …) as F_GETFL reports them. */
+  statusFlags: number;
+  #refs = 1;
+
+  constructor(statusFlags: number) {
+    this.statusFlags = statusFlags;
+  }
+
+  get refs(): number {
+    return this.#refs;
+  }
+
+  get isReadable(): boolean {
+    const mode = this.statusFlags & O_ACCMODE;
+    return mode === O_RDONLY || mode === O_RDWR;
+  }
+
+  get isWritable(): boolean {
+    const mode = this.statusFlags & O_ACCMODE;
+    return mode === O_WRONLY || mode === O_RDWR;
+  }
+
+  /** Another descriptor now refers to this description. */
+  retain(): this {
+    assert(this.#refs > 0, 'a released open file is not retained again');
+    this.#refs++;
+    return this;
+  }
+
+  /** A descriptor referring to this description was closed. */
+  release(): void {
+    assert(this.#refs > 0, 'an open file is released at most once per reference');
+    this.#refs--;
+    if (this.#refs === 0) this.onLastRelease();
+  }
+
+  /** Runs once, when the last reference goes. */
+  protected abstract onLastRelease(): void;
+}

@@ -1,0 +1,29 @@
+// Bounds of the kernel's own objects, named with their units. Each number is
+// Linux's where Linux has one, so guests hit the same limits they would there.
+
+/** Longest path a syscall accepts, including the NUL (Linux's PATH_MAX). */
+export const PATH_BYTES_MAX = 4096;
+
+/** Longest single path component (Linux's NAME_MAX). */
+export const NAME_BYTES_MAX = 255;
+
+/** Default soft limit on open file descriptors per process (RLIMIT_NOFILE). */
+export const FDS_PER_PROCESS_DEFAULT = 1024;
+
+/** Hard ceiling on RLIMIT_NOFILE (Linux's fs.nr_open default). */
+export const FDS_PER_PROCESS_MAX = 1024 * 1024;
+
+/** Capacity of a pipe, in bytes (Linux's default: 16 pages). */
+export const PIPE_CAPACITY_BYTES = 65536;
+
+/** Writes up to this size are atomic on a pipe (Linux's PIPE_BUF). */
+export const PIPE_ATOMIC_BYTES = 4096;
+
+/** Files the read-only image store may hold. */
+export const IMAGE_FILES_MAX = 4096;
+
+/** Largest file the image store accepts, in bytes. */
+export const IMAGE_FILE_BYTES_MAX = 256 * 1024 * 1024;
+
+/** Symbolic links followed while resolving one path (Linux's MAXSYMLINKS). */
+export const SYMLINKS_FOLLOWED_MAX = 40;
