@@ -17,3 +17,21 @@ export {
   USER_ADDRESS_END,
   USER_ADDRESS_MIN,
 } from './limits.js';
+
+// Floating point: fcsr fields (exception flags and rounding modes).
+export {
+  FLAG_DZ,
+  FLAG_NV,
+  FLAG_NX,
+  FLAG_OF,
+  FLAG_UF,
+  RM_DYN,
+  RM_RDN,
+  RM_RMM,
+  RM_RNE,
+  RM_RTZ,
+  RM_RUP,
+  effectiveRoundingMode,
+  isValidRoundingMode,
+} from './fp/fcsr.js';
+export type { FlagSink, RoundingMode } from './fp/fcsr.js';
