@@ -1,5 +1,6 @@
-// Public surface of @krg/epm-core. So far: EPM actions and the ordered
-// ghost-section registry with the shared export/import walk.
+// Public surface of @krg/epm-core. So far: EPM actions, the ordered
+// ghost-section registry with the shared export/import walk, and the Linux
+// ABI vocabulary every subsystem shares (errno, signals, wait statuses).
 export { keepsObjectsInCluster } from './epm-action.js';
 export { SECTION_ORDER } from './ghost-section.js';
 export { SectionRegistry } from './section-registry.js';
@@ -9,6 +10,26 @@ export {
   exportProcess,
   importProcess,
 } from './process-ghost.js';
+export { ERRNO, errnoName, errnoResult } from './abi/errno.js';
+export {
+  EMPTY_SIGSET,
+  FULL_SIGSET,
+  NSIG,
+  SIGNAL,
+  SIGRTMAX,
+  SIGRTMIN,
+  SYNCHRONOUS,
+  UNBLOCKABLE,
+  isRealtime,
+  isValidSignal,
+  sanitizeMask,
+  sigAdd,
+  sigDel,
+  sigHas,
+  signalName,
+  sigbit,
+} from './abi/signals.js';
+export { decodeWaitStatus, encodeWaitStatus, shellExitStatus } from './abi/wait-status.js';
 export {
   EpmError,
   ProcessExportFailed,
@@ -24,3 +45,6 @@ export type {
   RestartAction,
 } from './epm-action.js';
 export type { GhostSection, SectionName } from './ghost-section.js';
+export type { ErrnoName } from './abi/errno.js';
+export type { SignalName, Sigset } from './abi/signals.js';
+export type { WaitStatus } from './abi/wait-status.js';
