@@ -50,3 +50,18 @@ export class InitialStackInvalid extends Error {
     this.name = 'InitialStackInvalid';
   }
 }
+
+/** A signal frame that cannot be built (no room on the alternate stack, a
+ *  bad siginfo) or that rt_sigreturn refuses (nonzero reserved FP words).
+ *  Linux kills the thread with SIGSEGV in both cases; nothing was changed. */
+export class SignalFrameInvalid extends Error {
+  readonly code = 'SIGNAL_FRAME_INVALID';
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`signal frame: ${field}: expected ${expected}, found ${found}`);
+    this.name = 'SignalFrameInvalid';
+  }
+}

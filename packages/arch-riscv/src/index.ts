@@ -35,3 +35,53 @@ export {
   isValidRoundingMode,
 } from './fp/fcsr.js';
 export type { FlagSink, RoundingMode } from './fp/fcsr.js';
+
+// The Linux signal frame and the rt_sigreturn trampoline page.
+export {
+  MCONTEXT_OFFSET,
+  NO_ALT_STACK,
+  RT_SIGFRAME_BYTES,
+  SIGINFO_BYTES,
+  SS_AUTODISARM,
+  SS_DISABLE,
+  SS_ONSTACK,
+  UCONTEXT_BYTES,
+  UCONTEXT_OFFSET,
+  buildRtSigframe,
+  isOnAltStack,
+  readRtSigframe,
+} from './linux/rt-sigframe.js';
+export type {
+  AltStack,
+  BuiltSigframe,
+  RestoredSigframe,
+  SignalDelivery,
+  SignalRegisters,
+} from './linux/rt-sigframe.js';
+export {
+  BUS_ADRALN,
+  CLD_CONTINUED,
+  CLD_DUMPED,
+  CLD_EXITED,
+  CLD_KILLED,
+  CLD_STOPPED,
+  CLD_TRAPPED,
+  FPE_INTDIV,
+  ILL_ILLOPC,
+  SEGV_ACCERR,
+  SEGV_MAPERR,
+  SI_KERNEL,
+  SI_QUEUE,
+  SI_TIMER,
+  SI_TKILL,
+  SI_USER,
+  encodeSiginfo,
+} from './linux/siginfo.js';
+export type { SigInfo } from './linux/siginfo.js';
+export {
+  NR_RT_SIGRETURN,
+  SIGRETURN_TRAMPOLINE_ADDRESS,
+  SIGRETURN_TRAMPOLINE_CODE,
+  sigreturnTrampolinePage,
+} from './linux/sigreturn-trampoline.js';
+export { SignalFrameInvalid } from './errors.js';
