@@ -65,3 +65,79 @@ export class SignalFrameInvalid extends Error {
     this.name = 'SignalFrameInvalid';
   }
 }
+
+// ---- the hart and its memory ----
+// These report bad input from the caller (the kernel, a test, a tool); what the
+// guest does wrong is never an exception but a stop reason of `Hart.run`.
+
+export abstract class ArchRiscvError extends Error {
+  abstract readonly code: string;
+}
+
+/** A register index outside 0..31. */
+export class RegisterIndexInvalid extends ArchRiscvError {
+  override readonly name = 'RegisterIndexInvalid';
+  readonly code = 'ARCH_RISCV_REGISTER_INDEX_INVALID';
+  constructor(readonly index: number) {
+    super(`Register index must be an integer in 0..31, found ${String(index)}`);
+  }
+}
+
+/** A run budget that is not a positive safe integer within RUN_BUDGET_INSNS_MAX. */
+export class BudgetInvalid extends ArchRiscvError {
+  override readonly name = 'BudgetInvalid';
+  readonly code = 'ARCH_RISCV_BUDGET_INVALID';
+  constructor(
+    readonly budget: number,
+    readonly max: number,
+  ) {
+    super(`Run budget must be an integer in 0..${String(max)}, found ${String(budget)}`);
+  }
+}
+
+/** A hart state value that does not describe an architectural state. */
+export class HartStateInvalid extends ArchRiscvError {
+  override readonly name = 'HartStateInvalid';
+  readonly code = 'ARCH_RISCV_HART_STATE_INVALID';
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`Hart state field "${field}": expected ${expected}, found ${found}`);
+  }
+}
+
+/** A guest address or byte range that is not usable (negative, unaligned, too large). */
+export class AddressInvalid extends ArchRiscvError {
+  override readonly name = 'AddressInvalid';
+  readonly code = 'ARCH_RISCV_ADDRESS_INVALID';
+  constructor(
+    readonly address: number,
+    readonly lengthBytes: number,
+    readonly reason: string,
+  ) {
+    super(`Guest range at ${String(address)} of ${String(lengthBytes)} bytes: ${reason}`);
+  }
+}
+
+/** A host-side copy touched a guest page that is not mapped. */
+export class PageNotMapped extends ArchRiscvError {
+  override readonly name = 'PageNotMapped';
+  readonly code = 'ARCH_RISCV_PAGE_NOT_MAPPED';
+  constructor(readonly address: number) {
+    super(`Guest address 0x${address.toString(16)} is not mapped`);
+  }
+}
+
+/** A page was mapped twice, or a mapping would exceed the memory's page limit. */
+export class MappingInvalid extends ArchRiscvError {
+  override readonly name = 'MappingInvalid';
+  readonly code = 'ARCH_RISCV_MAPPING_INVALID';
+  constructor(
+    readonly address: number,
+    readonly reason: string,
+  ) {
+    super(`Cannot map guest page at 0x${address.toString(16)}: ${reason}`);
+  }
+}

@@ -85,3 +85,42 @@ export {
   sigreturnTrampolinePage,
 } from './linux/sigreturn-trampoline.js';
 export { SignalFrameInvalid } from './errors.js';
+
+// hart
+export { Hart, REG } from './hart.js';
+export type { HartOptions } from './hart.js';
+export type { HartState, Reservation } from './hart-state.js';
+export type {
+  StopReason,
+  BudgetStop,
+  EcallStop,
+  EbreakStop,
+  PageFaultStop,
+  MisalignedStop,
+  IllegalInstructionStop,
+} from './stop-reason.js';
+
+// memory
+export { PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC } from './memory.js';
+export type { AccessKind, GuestMemory } from './memory.js';
+export { PagedMemory } from './paged-memory.js';
+
+// limits and errors
+export {
+  PAGE_SHIFT_BITS,
+  RUN_BUDGET_INSNS_MAX,
+  BLOCK_INSNS_MAX,
+  GUEST_PAGE_INDEX_LIMIT,
+  PAGED_MEMORY_PAGES_MAX,
+  MEMORY_COPY_BYTES_MAX,
+} from './limits.js';
+export {
+  ArchRiscvError,
+  RegisterIndexInvalid,
+  BudgetInvalid,
+  HartStateInvalid,
+  AddressInvalid,
+  PageNotMapped,
+  MappingInvalid,
+} from './errors.js';
+export { AssertionError } from './assert.js';

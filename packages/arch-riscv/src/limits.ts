@@ -1,5 +1,8 @@
-// Every bound on input that arch-riscv accepts from outside, with its unit.
-// Checked before anything is allocated (STYLE: limits and assertions).
+// Every bound of @krg/arch-riscv, named with its unit: what comes from outside
+// (ELF files, argv, run budgets, register indices, guest addresses) and what
+// grows (decoded blocks, mapped pages). Checked before anything is allocated
+// (STYLE: limits and assertions).
+import { assert } from './assert.js';
 
 /** Page size of the guest address space, in bytes (Linux riscv64: 4 KiB). */
 export const PAGE_SIZE_BYTES = 4096;
@@ -49,3 +52,53 @@ export const ARG_COUNT_MAX = 0x7fff_ffff;
 
 /** Number of AT_RANDOM bytes the kernel places on the stack. */
 export const AT_RANDOM_BYTES = 16;
+
+// ------------------------------------------------------------------ the hart
+
+/** log2(PAGE_SIZE_BYTES): an address shifted right by this is its page index. */
+export const PAGE_SHIFT_BITS = 12;
+
+/**
+ * Most instructions one `run` call may be asked to execute. A scheduler slices
+ * time far finer than this; the bound keeps the retired count a safe integer
+ * after any realistic number of calls.
+ */
+export const RUN_BUDGET_INSNS_MAX = 2 ** 40;
+
+/**
+ * Most instructions in one decoded block. Blocks end earlier at a control
+ * transfer or a page boundary; the bound caps the work lost when a block is
+ * invalidated and the latency of a budget check.
+ */
+export const BLOCK_INSNS_MAX = 64;
+
+/** Slots of the direct-mapped block cache in front of the per-page block tables. */
+export const BLOCK_CACHE_SLOTS = 1 << 14;
+
+/**
+ * Most decoded blocks a hart keeps. Past this the whole cache is dropped and
+ * refilled on demand: guests that execute that much distinct code are rare,
+ * and the bound keeps a hart's memory use proportional to a constant.
+ */
+export const DECODED_BLOCKS_MAX = 1 << 17;
+
+/** Entries of each direct-mapped software TLB (one for reads, one for writes). */
+export const TLB_ENTRIES = 256;
+
+/**
+ * Page indices a `PagedMemory` accepts are below this: addresses up to 2^47,
+ * the Sv48 user address space, so every page index and address is a safe
+ * integer.
+ */
+export const GUEST_PAGE_INDEX_LIMIT = 2 ** (47 - PAGE_SHIFT_BITS);
+
+/** Most pages a single `PagedMemory` holds (4 GiB of guest memory). */
+export const PAGED_MEMORY_PAGES_MAX = 2 ** 20;
+
+/** Most bytes one `PagedMemory.read`/`write` call copies (a syscall buffer). */
+export const MEMORY_COPY_BYTES_MAX = 2 ** 30;
+
+assert(PAGE_SIZE_BYTES === 2 ** PAGE_SHIFT_BITS, 'PAGE_SIZE_BYTES is 2^PAGE_SHIFT_BITS');
+assert((BLOCK_CACHE_SLOTS & (BLOCK_CACHE_SLOTS - 1)) === 0, 'BLOCK_CACHE_SLOTS is a power of two');
+assert((TLB_ENTRIES & (TLB_ENTRIES - 1)) === 0, 'TLB_ENTRIES is a power of two');
+assert(BLOCK_INSNS_MAX * 4 <= PAGE_SIZE_BYTES * 2, 'a block spans at most two pages');
