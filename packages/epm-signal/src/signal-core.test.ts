@@ -5,15 +5,8 @@
 import { SIGNAL, SIGRTMIN, sigAdd, sigbit, type Sigset } from '@krg/epm-core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  SI_QUEUE,
-  SigPending,
-  decideGeneration,
-  defaultAction,
-  nextSignal,
-  userSigInfo,
-  type SigInfo,
-} from './index.js';
+import { SI_QUEUE, type SigInfo } from '@krg/arch-riscv';
+import { SigPending, decideGeneration, defaultAction, nextSignal, userSigInfo } from './index.js';
 
 const set = (...sigs: number[]): Sigset => sigs.reduce((s, n) => sigAdd(s, n), 0n);
 
@@ -55,23 +48,31 @@ describe('SigPending', () => {
     const p = new SigPending();
     expect(p.enqueue(userSigInfo(SIGNAL.SIGUSR1, 100, 0))).toBe('queued');
     expect(p.enqueue(userSigInfo(SIGNAL.SIGUSR1, 200, 0))).toBe('coalesced');
-    expect(p.dequeue(0n)?.pid).toBe(100);
+    const first = p.dequeue(0n);
+    expect(first?.kind === 'kill' ? first.pid : -1).toBe(100);
     expect(p.dequeue(0n)).toBeUndefined();
   });
 
   test('queues real-time signals in order, with their values', () => {
     const p = new SigPending();
     const rt = (value: bigint): SigInfo => ({
+      kind: 'rt',
       signo: SIGRTMIN + 1,
       code: SI_QUEUE,
-      errno: 0,
+      pid: 1,
+      uid: 0,
       value,
     });
     p.enqueue(rt(1n));
     p.enqueue(rt(2n));
     p.enqueue(userSigInfo(SIGRTMIN, 5, 0));
     expect(p.queued).toBe(3);
-    expect([p.dequeue(0n), p.dequeue(0n), p.dequeue(0n)].map((i) => [i?.signo, i?.value])).toEqual([
+    expect(
+      [p.dequeue(0n), p.dequeue(0n), p.dequeue(0n)].map((i) => [
+        i?.signo,
+        i?.kind === 'rt' ? i.value : undefined,
+      ]),
+    ).toEqual([
       [SIGRTMIN, undefined],
       [SIGRTMIN + 1, 1n],
       [SIGRTMIN + 1, 2n],
@@ -110,7 +111,7 @@ describe('SigPending', () => {
         for (const o of ops) {
           if (o.kind === 'enqueue') {
             const dup = o.sig < SIGRTMIN && model.some((m) => m.sig === o.sig);
-            expect(p.enqueue({ signo: o.sig, code: 0, errno: 0, pid: o.id })).toBe(
+            expect(p.enqueue({ kind: 'kill', signo: o.sig, code: 0, pid: o.id, uid: 0 })).toBe(
               dup ? 'coalesced' : 'queued',
             );
             if (!dup) model.push({ sig: o.sig, id: o.id });
@@ -125,7 +126,7 @@ describe('SigPending', () => {
             const got = o.kind === 'take' ? p.take(o.sig) : p.dequeue(o.blocked);
             const i = model.findIndex((m) => m.sig === sig);
             if (i < 0) expect(got).toBeUndefined();
-            else expect(got?.pid).toBe(model.splice(i, 1)[0]!.id);
+            else expect(got?.kind === 'kill' ? got.pid : -1).toBe(model.splice(i, 1)[0]!.id);
           }
           expect(p.queued).toBe(model.length);
         }

@@ -6,7 +6,7 @@
 // the thread group (in the `signal` object).
 import { isRealtime, sigAdd, sigDel, sigHas, type Sigset } from '@krg/epm-core';
 import { nextSignal } from './next-signal.js';
-import type { SigInfo } from './siginfo.js';
+import type { SigInfo } from '@krg/arch-riscv';
 
 export type EnqueueResult = 'queued' | 'coalesced';
 
