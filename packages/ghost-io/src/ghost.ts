@@ -3,6 +3,7 @@
 // functions read them back in exactly the mirrored order. Every value carries
 // its kind on the wire, so reading a kind other than the one written at that
 // position is a GhostTypeMismatch, never garbage.
+import type { ItemKind } from './item-format.js';
 
 /** Which directions a ghost allows (Kerrighed's GHOST_READ / GHOST_WRITE). */
 export type GhostAccess = 'read' | 'write' | 'read-write';
@@ -54,6 +55,12 @@ export interface GhostReader {
    * whole stream was read and verified. A truncated ghost fails here.
    */
   readEnd(): Promise<void>;
+  /**
+   * Skips the next value whatever its kind and says which kind it was; at the
+   * end marker it checks, as readEnd, that nothing follows and returns 'end'.
+   * For verification walks over ghosts whose layout the caller does not know.
+   */
+  skipValue(): Promise<ItemKind>;
 }
 
 export interface Ghost extends GhostWriter, GhostReader {

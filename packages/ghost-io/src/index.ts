@@ -5,6 +5,13 @@ export { createMemoryChannelPair } from './memory-channel.js';
 export type { MemoryChannelOptions } from './memory-channel.js';
 export type { Ghost, GhostAccess, GhostReader, GhostWriter } from './ghost.js';
 export { MemoryGhost } from './memory-ghost.js';
+export { FileGhost } from './file-ghost.js';
+export type { FileGhostOptions } from './file-ghost.js';
+export { verifyGhost, verifyFileGhost } from './verify-ghost.js';
+export type { GhostSummary } from './verify-ghost.js';
+export type { FsPort, FilePort } from './fs-port.js';
+export { nodeFs } from './node-fs.js';
+export type { ItemKind as GhostValueKind } from './item-format.js';
 export {
   GhostIoError,
   GhostCorrupted,

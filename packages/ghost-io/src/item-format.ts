@@ -1,6 +1,13 @@
 // The item layer shared by every ghost: a value is one tag byte, then either
 // a fixed-size little-endian body or a u32 length and that many bytes (page
 // runs: a u32 page count and the pages). Items never span frames.
+import {
+  GHOST_BYTES_MAX_BYTES,
+  GHOST_RECORD_MAX_BYTES,
+  GHOST_STRING_MAX_BYTES,
+  PAGE_RUN_MAX_PAGES,
+  PAGE_SIZE_BYTES,
+} from './limits.js';
 
 export const ItemTag = {
   u8: 0x01,
@@ -47,3 +54,21 @@ export type FixedKind = keyof typeof FIXED_BODY_BYTES;
 
 /** Tag byte plus a u32 length: the header of a variable-size item. */
 export const VARIABLE_ITEM_HEADER_BYTES = 5;
+
+export type VariableKind = 'string' | 'bytes' | 'record' | 'pages';
+
+/**
+ * The bound on each variable kind's length field, and the bytes per unit of
+ * it: a page run's length field counts pages, the others count bytes.
+ */
+export const VARIABLE_BOUNDS: Record<VariableKind, { maxLengthField: number; unitBytes: number }> =
+  {
+    string: { maxLengthField: GHOST_STRING_MAX_BYTES, unitBytes: 1 },
+    bytes: { maxLengthField: GHOST_BYTES_MAX_BYTES, unitBytes: 1 },
+    record: { maxLengthField: GHOST_RECORD_MAX_BYTES, unitBytes: 1 },
+    pages: { maxLengthField: PAGE_RUN_MAX_PAGES, unitBytes: PAGE_SIZE_BYTES },
+  };
+
+export function isFixedKind(kind: ItemKind): kind is FixedKind {
+  return kind in FIXED_BODY_BYTES;
+}

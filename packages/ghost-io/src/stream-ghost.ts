@@ -5,7 +5,7 @@ import { decodeValue, encodeValue } from './codec.js';
 import { CodecMalformed, GhostAccessError, GhostCorrupted, GhostInvalidValue } from './errors.js';
 import type { FrameSink, FrameSource } from './frame-port.js';
 import type { Ghost, GhostAccess } from './ghost.js';
-import { ItemTag } from './item-format.js';
+import { ItemTag, type ItemKind } from './item-format.js';
 import { ItemReader } from './item-reader.js';
 import { ItemWriter, checkBigInt, checkInteger, checkLength, describe } from './item-writer.js';
 import {
@@ -171,7 +171,7 @@ export abstract class StreamGhost implements Ghost {
 
   async readString(): Promise<string> {
     const reader = this.in('readString');
-    const { body, offset } = await reader.readVariable('string', GHOST_STRING_MAX_BYTES, (n) => n);
+    const { body, offset } = await reader.readVariable('string');
     try {
       return utf8Decoder.decode(body);
     } catch {
@@ -180,17 +180,13 @@ export abstract class StreamGhost implements Ghost {
   }
 
   async readBytes(): Promise<Uint8Array> {
-    const { body } = await this.in('readBytes').readVariable(
-      'bytes',
-      GHOST_BYTES_MAX_BYTES,
-      (n) => n,
-    );
+    const { body } = await this.in('readBytes').readVariable('bytes');
     return body.slice();
   }
 
   async readRecord(): Promise<unknown> {
     const reader = this.in('readRecord');
-    const { body, offset } = await reader.readVariable('record', GHOST_RECORD_MAX_BYTES, (n) => n);
+    const { body, offset } = await reader.readVariable('record');
     try {
       return decodeValue(body);
     } catch (error) {
@@ -206,11 +202,7 @@ export abstract class StreamGhost implements Ghost {
 
   async readPages(): Promise<Uint8Array> {
     const reader = this.in('readPages');
-    const { body, offset } = await reader.readVariable(
-      'pages',
-      PAGE_RUN_MAX_PAGES,
-      (n) => n * PAGE_SIZE_BYTES,
-    );
+    const { body, offset } = await reader.readVariable('pages');
     if (body.byteLength === 0)
       throw reader.corrupted(offset, 'a page run of at least one page', 'zero pages');
     // Transports hand over frames the reader owns, so the pages need no copy.
@@ -219,6 +211,10 @@ export abstract class StreamGhost implements Ghost {
 
   async readEnd(): Promise<void> {
     await this.in('readEnd').readEnd();
+  }
+
+  async skipValue(): Promise<ItemKind> {
+    return this.in('skipValue').skipItem();
   }
 
   // --- lifetime ------------------------------------------------------------
