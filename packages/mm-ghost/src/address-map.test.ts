@@ -15,11 +15,9 @@ import {
   MMAP_BASE,
   MREMAP_MAYMOVE,
   PAGE_BYTES,
-  PROT_EXEC,
-  PROT_READ,
-  PROT_WRITE,
   permString,
 } from './index.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 
 const P = PAGE_BYTES;
 const RW = PROT_READ | PROT_WRITE;

@@ -6,14 +6,8 @@
 // a number for the guest.
 import { assert } from './assert.js';
 import { MAPPING_BYTES_MAX, MMAP_BASE, MMAP_MIN_ADDR, PAGE_BYTES, TASK_SIZE } from './limits.js';
-import {
-  PROT_EXEC,
-  PROT_READ,
-  PROT_WRITE,
-  hasBackingObject,
-  type Vma,
-  type VmaKind,
-} from './vma.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
+import { hasBackingObject, type Vma, type VmaKind } from './vma.js';
 import { VmaMap } from './vma-map.js';
 
 export type MmErrno = 'EINVAL' | 'ENOMEM' | 'EEXIST' | 'EPERM' | 'EFAULT';

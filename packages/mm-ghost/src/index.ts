@@ -13,15 +13,7 @@ export {
   MREMAP_MAYMOVE,
 } from './address-map.js';
 export { VmaMap } from './vma-map.js';
-export {
-  PROT_EXEC,
-  PROT_NONE,
-  PROT_READ,
-  PROT_WRITE,
-  canMerge,
-  permString,
-  sliceVma,
-} from './vma.js';
+export { canMerge, permString, sliceVma } from './vma.js';
 export {
   MAPPING_BYTES_MAX,
   MMAP_BASE,

@@ -1,16 +1,17 @@
 // Every bound and layout constant of an address space, named with its unit.
 // The layout is Linux riscv64 with Sv39 paging (a 256 GiB user space), which
 // is what a static program sees from a stock kernel on such hardware.
+import { PAGE_SIZE_BYTES, USER_ADDRESS_END, USER_ADDRESS_MIN } from '@krg/arch-riscv';
 import { assert } from './assert.js';
 
 /** Bytes per page; the only page size krg supports. */
-export const PAGE_BYTES = 4096;
+export const PAGE_BYTES = PAGE_SIZE_BYTES;
 
 /** Lowest address a mapping may start at (Linux's default vm.mmap_min_addr). */
-export const MMAP_MIN_ADDR = 0x10000;
+export const MMAP_MIN_ADDR = USER_ADDRESS_MIN;
 
 /** One past the highest user address with Sv39 paging (TASK_SIZE). */
-export const TASK_SIZE = 0x40_0000_0000;
+export const TASK_SIZE = USER_ADDRESS_END;
 
 /** Top of the main thread's stack (STACK_TOP = TASK_SIZE, no randomization). */
 export const STACK_TOP = TASK_SIZE;

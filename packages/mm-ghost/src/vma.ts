@@ -2,11 +2,7 @@
 // set of permissions and one kind. Addresses are safe-integer numbers: every
 // user address of Sv39 fits in 38 bits.
 
-/** Access rights of a mapping, as the PROT_* bits of mmap. */
-export const PROT_NONE = 0;
-export const PROT_READ = 1;
-export const PROT_WRITE = 2;
-export const PROT_EXEC = 4;
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 
 /** What a mapping is for; it decides how it is saved and shown in /proc/<pid>/maps. */
 export type VmaKind =
