@@ -91,3 +91,18 @@ export { localStep, isWaitState } from './local-verbs.js';
 export type { LocalOp, LocalOutcome, LocalFailure, LocalResult } from './local-verbs.js';
 export { handleMessage } from './object-server.js';
 export type { ServerResult } from './object-server.js';
+export type { IoLinker } from './io-linker.js';
+export { KddmSet } from './kddm-set.js';
+export type { HomeSpec, Completion, SetConfig, SetHost } from './kddm-set.js';
+export { KddmNode } from './kddm-node.js';
+export type { KddmNodeOptions, CreateSetOptions } from './kddm-node.js';
+export type { KddmTransport, KddmEndpoint } from './transport.js';
+export type {
+  KddmWire,
+  ObjectWire,
+  SetLookupWire,
+  SetLookupReplyWire,
+  SetDescriptorWire,
+} from './wire.js';
+export { newSetCounters, totalMessages } from './set-counters.js';
+export type { SetCounters } from './set-counters.js';

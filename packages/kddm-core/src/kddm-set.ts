@@ -1,0 +1,608 @@
+// One KDDM set on one node: the shell that drives the pure protocol core.
+// It keeps, per object, the entry, the local copy, the local operations
+// waiting on it and the protocol messages parked on it; it runs the IO
+// linker and the transport for the actions the core asks for, and re-steps
+// waiting operations and replays parked messages whenever an entry changes
+// (Kerrighed's wake_up_on_wait_object + queue_event flushing).
+import { decodeValue, encodeValue } from '@krg/ghost-io';
+import type { Scheduler } from '@krg/sim-engine';
+import {
+  KddmBadUsage,
+  KddmLimitExceeded,
+  KddmNoFlushDestination,
+  KddmNoLocalCopy,
+  KddmNotFrozen,
+  KddmObjectBusy,
+  KddmRemoveInProgress,
+  assert,
+  type KddmError,
+} from './errors.js';
+import { defaultOwner, type HomePolicy } from './home-policy.js';
+import { type IoLinker } from './io-linker.js';
+import {
+  MAX_OBJECT_BYTES,
+  MAX_QUEUED_MESSAGES_PER_OBJECT,
+  MAX_WAITERS_PER_OBJECT,
+} from './limits.js';
+import { type LocalOp, type LocalOutcome, localStep } from './local-verbs.js';
+import { type KddmMessage } from './messages.js';
+import { checkNodeId, type NodeId } from './node-id.js';
+import { type ObjectEntry, type ProtocolAction, type ProtocolContext } from './object-entry.js';
+import { checkObjectId, type ObjectId } from './object-id.js';
+import { handleMessage } from './object-server.js';
+import { ObjectState, isReadableState } from './object-state.js';
+import { RequestFlag } from './request-flags.js';
+import { newSetCounters, type SetCounters } from './set-counters.js';
+import { type SetId } from './set-id.js';
+import { type KddmWire, messageToWire } from './wire.js';
+
+/** How a set names its home policy on the wire and at creation. */
+export type HomeSpec = 'round-robin' | 'unique-id' | 'custom' | { readonly fixed: NodeId };
+
+/** What a set needs from its node. */
+export interface SetHost {
+  readonly self: NodeId;
+  /** The KDDM node map: present nodes, ascending. */
+  readonly nodeMap: readonly NodeId[];
+  readonly scheduler: Scheduler;
+  send(to: NodeId, wire: KddmWire): void;
+}
+
+export interface SetConfig<T> {
+  readonly id: SetId;
+  readonly linker: IoLinker<T>;
+  readonly home: HomeSpec;
+  readonly localExclusive: boolean;
+  readonly ftLinked: boolean;
+  readonly privateData: unknown;
+}
+
+/** The end of a local operation, for callback-style drivers. */
+export type Completion<T> =
+  | { readonly ok: true; readonly value: T | null }
+  | { readonly ok: false; readonly error: KddmError };
+
+interface Waiter<T> {
+  op: LocalOp;
+  readonly value: T | undefined;
+  readonly done: (c: Completion<T>) => void;
+}
+
+interface Parked {
+  readonly from: NodeId;
+  readonly msg: KddmMessage;
+  readonly data: Uint8Array | undefined;
+}
+
+class Slot<T> {
+  entry: ObjectEntry | undefined = undefined;
+  obj: T | undefined = undefined;
+  waiters: Waiter<T>[] = [];
+  parked: Parked[] = [];
+}
+
+function sameEntry(a: ObjectEntry | undefined, b: ObjectEntry | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return (
+    a.state === b.state &&
+    a.probOwner === b.probOwner &&
+    a.copyset === b.copyset &&
+    a.rmset === b.rmset &&
+    a.frozenCount === b.frozenCount &&
+    a.hasObject === b.hasObject &&
+    a.rmAck2 === b.rmAck2 &&
+    a.ack2Pending === b.ack2Pending &&
+    a.chgOwnTarget === b.chgOwnTarget
+  );
+}
+
+function homePolicyOf<T>(home: HomeSpec, linker: IoLinker<T>): HomePolicy {
+  if (home === 'round-robin') return { kind: 'round-robin' };
+  if (home === 'unique-id') return { kind: 'unique-id' };
+  if (home === 'custom') {
+    const fn = linker.defaultOwner;
+    if (fn === undefined)
+      throw new KddmBadUsage(`linker ${linker.name} has no defaultOwner for a custom home policy`);
+    return { kind: 'custom', defaultOwner: (o, p, s) => fn.call(linker, o, p, s) };
+  }
+  return { kind: 'fixed', node: checkNodeId(home.fixed) };
+}
+
+const GET = 0;
+const WAIT_CAP_ROUNDS = 1_000_000;
+
+export class KddmSet<T> {
+  readonly id: SetId;
+  readonly linker: IoLinker<T>;
+  readonly home: HomeSpec;
+  readonly isLocalExclusive: boolean;
+  readonly isFtLinked: boolean;
+  readonly privateData: unknown;
+  readonly counters: SetCounters = newSetCounters();
+  private readonly policy: HomePolicy;
+  private readonly slots = new Map<ObjectId, Slot<T>>();
+  /** Completions are delivered after the set is consistent again, never from inside a step. */
+  private readonly completions: (() => void)[] = [];
+  private depth = 0;
+
+  constructor(
+    private readonly host: SetHost,
+    config: SetConfig<T>,
+  ) {
+    if (config.linker.firstTouch === undefined && config.linker.alloc === undefined) {
+      throw new KddmBadUsage(
+        `linker ${config.linker.name} can neither first-touch nor alloc an object`,
+      );
+    }
+    this.id = config.id;
+    this.linker = config.linker;
+    this.home = config.home;
+    this.isLocalExclusive = config.localExclusive;
+    this.isFtLinked = config.ftLinked;
+    this.privateData = config.privateData;
+    this.policy = homePolicyOf(config.home, config.linker);
+  }
+
+  /** The default owner (home) of `objId` over the current node map. */
+  defaultOwnerOf(objId: ObjectId): NodeId {
+    return defaultOwner(this.policy, objId, this.host.nodeMap, this.host.self);
+  }
+
+  private ctx(objId: ObjectId): ProtocolContext {
+    return {
+      setId: this.id,
+      objId,
+      self: this.host.self,
+      defaultOwner: this.defaultOwnerOf(objId),
+      ftLinked: this.isFtLinked,
+      localExclusive: this.isLocalExclusive,
+    };
+  }
+
+  // ---- verbs (promise style) -------------------------------------------------
+
+  /** kddm_get_object: a readable copy, frozen until put; first touch if it exists nowhere. */
+  get(objId: ObjectId): Promise<T | null> {
+    const v = this.tryGetLocal(objId);
+    if (v !== undefined) return Promise.resolve(v);
+    return this.verb(objId, { verb: 'get', flags: 0, waiting: false });
+  }
+  /** get without first touch: null if the object exists nowhere (still put it). */
+  getNoFt(objId: ObjectId): Promise<T | null> {
+    return this.verb(objId, { verb: 'get', flags: RequestFlag.NO_FT_REQ, waiting: false });
+  }
+  /** get that makes the caller owner of a missing object (null): install it with setObject. */
+  getManualFt(objId: ObjectId): Promise<T | null> {
+    return this.verb(objId, {
+      verb: 'get',
+      flags: RequestFlag.NO_FT_REQ | RequestFlag.SEND_OWNERSHIP,
+      waiting: false,
+    });
+  }
+  /** kddm_grab_object: the exclusive writable copy, frozen until put (a cluster-wide write lock). */
+  grab(objId: ObjectId): Promise<T | null> {
+    const v = this.tryGrabLocal(objId);
+    if (v !== undefined) return Promise.resolve(v);
+    return this.verb(objId, { verb: 'grab', flags: 0, waiting: false });
+  }
+  grabNoFt(objId: ObjectId): Promise<T | null> {
+    return this.verb(objId, { verb: 'grab', flags: RequestFlag.NO_FT_REQ, waiting: false });
+  }
+  grabManualFt(objId: ObjectId): Promise<T | null> {
+    return this.verb(objId, {
+      verb: 'grab',
+      flags: RequestFlag.NO_FT_REQ | RequestFlag.SEND_OWNERSHIP,
+      waiting: false,
+    });
+  }
+  /** kddm_try_grab_object: fails with KddmObjectBusy instead of waiting for a holder. */
+  tryGrab(objId: ObjectId): Promise<T | null> {
+    return this.verb(objId, { verb: 'grab', flags: RequestFlag.TRY_GRAB, waiting: false });
+  }
+  /** async_kddm_get_object: start fetching a copy, do not wait, do not freeze. */
+  asyncGet(objId: ObjectId): void {
+    this.startOp(
+      objId,
+      { verb: 'get', flags: RequestFlag.ASYNC_REQ, waiting: false },
+      () => undefined,
+    );
+  }
+  /** async_kddm_grab_object: start fetching the write copy, do not wait, do not freeze. */
+  asyncGrab(objId: ObjectId): void {
+    this.startOp(
+      objId,
+      { verb: 'grab', flags: RequestFlag.ASYNC_REQ, waiting: false },
+      () => undefined,
+    );
+  }
+  /** kddm_remove_object: destroy the object cluster-wide. */
+  async remove(objId: ObjectId): Promise<void> {
+    await this.verb(objId, { verb: 'remove', dropOwnFreeze: false, waiting: false });
+  }
+  /** kddm_remove_frozen_object: the caller holds it (get/grab); its hold is dropped first. */
+  async removeFrozen(objId: ObjectId): Promise<void> {
+    await this.verb(objId, { verb: 'remove', dropOwnFreeze: true, waiting: false });
+  }
+  /** kddm_flush_object: drop the local copy, keeping one in the cluster (pushed to `dest` if ours is the only one). */
+  async flush(objId: ObjectId, dest?: NodeId): Promise<void> {
+    if (dest !== undefined) checkNodeId(dest);
+    await this.verb(objId, { verb: 'flush', dest, waiting: false });
+  }
+
+  // ---- verbs (synchronous) ---------------------------------------------------
+
+  /** kddm_find_object: the local copy if readable (frozen until put), else null. No messages. */
+  find(objId: ObjectId): T | null {
+    return this.syncVerb(objId, { verb: 'find' }, undefined);
+  }
+  /** kddm_put_object: release a get/grab/find hold. */
+  put(objId: ObjectId): void {
+    this.syncVerb(objId, { verb: 'put' }, undefined);
+  }
+  /** kddm_sync_frozen_object (FT_LINKED sets): push the held copy to the default owner. */
+  sync(objId: ObjectId): void {
+    this.syncVerb(objId, { verb: 'sync' }, undefined);
+  }
+  /** kddm_set_object_state after a manual_ft get/grab returned null: install `obj` (then put). */
+  setObject(objId: ObjectId, obj: T, state: ObjectState = ObjectState.WRITE_OWNER): void {
+    this.syncVerb(objId, { verb: 'setObject', state }, obj);
+  }
+
+  /**
+   * Fast path of get: when the local copy is readable and nobody waits on it,
+   * freeze it and return it synchronously (no engine event). undefined: use get().
+   */
+  tryGetLocal(objId: ObjectId): T | undefined {
+    return this.fastPath(objId, GET);
+  }
+  /** Fast path of grab: the local copy is already the exclusive writable one. */
+  tryGrabLocal(objId: ObjectId): T | undefined {
+    return this.fastPath(objId, 1);
+  }
+
+  private fastPath(objId: ObjectId, kind: number): T | undefined {
+    const slot = this.slots.get(objId);
+    if (slot === undefined) return undefined;
+    const e = slot.entry;
+    if (e === undefined || slot.waiters.length !== 0 || slot.obj === undefined) return undefined;
+    if (kind === GET ? !isReadableState(e.state) : e.state !== ObjectState.WRITE_OWNER)
+      return undefined;
+    if (this.isLocalExclusive && e.frozenCount > 0) return undefined;
+    slot.entry = { ...e, frozenCount: e.frozenCount + 1 };
+    if (kind === GET) this.counters.gets++;
+    else this.counters.grabs++;
+    this.counters.fastPathHits++;
+    return slot.obj;
+  }
+
+  // ---- inspection ------------------------------------------------------------
+
+  /** This node's entry for `objId` (undefined: none). */
+  entryOf(objId: ObjectId): ObjectEntry | undefined {
+    return this.slots.get(objId)?.entry;
+  }
+  /** This node's copy of `objId`, without freezing (for checkers and debuggers). */
+  peek(objId: ObjectId): T | undefined {
+    return this.slots.get(objId)?.obj;
+  }
+  /** Object ids this node has an entry, a copy, a waiter or a parked message for, ascending. */
+  objectIds(): ObjectId[] {
+    return [...this.slots.keys()].sort((a, b) => a - b);
+  }
+  /** Local operations waiting on `objId`. */
+  waitingOps(objId: ObjectId): number {
+    return this.slots.get(objId)?.waiters.length ?? 0;
+  }
+  /** Protocol messages parked on `objId`. */
+  parkedMessages(objId: ObjectId): number {
+    return this.slots.get(objId)?.parked.length ?? 0;
+  }
+
+  // ---- the engine of the shell ----------------------------------------------
+
+  private verb(objId: ObjectId, op: LocalOp): Promise<T | null> {
+    const d = this.host.scheduler.defer<T | null>();
+    this.startOp(objId, op, (c) => {
+      if (c.ok) d.resolve(c.value);
+      else d.reject(c.error);
+    });
+    return d.promise;
+  }
+
+  private syncVerb(objId: ObjectId, op: LocalOp, value: T | undefined): T | null {
+    let out: Completion<T> | undefined;
+    this.startOp(objId, op, (c) => (out = c), value);
+    assert(out !== undefined, `${op.verb} completes synchronously`);
+    const c: Completion<T> = out;
+    if (!c.ok) throw c.error;
+    return c.value;
+  }
+
+  /**
+   * Start a local operation; `done` is called once, possibly synchronously
+   * (after the set is consistent again), possibly from a later message.
+   */
+  startOp(objId: ObjectId, op: LocalOp, done: (c: Completion<T>) => void, value?: T): void {
+    checkObjectId(objId);
+    this.count(op);
+    const slot = this.slotOf(objId);
+    if (slot.waiters.length >= MAX_WAITERS_PER_OBJECT) {
+      throw new KddmLimitExceeded(
+        'MAX_WAITERS_PER_OBJECT',
+        MAX_WAITERS_PER_OBJECT,
+        slot.waiters.length + 1,
+      );
+    }
+    this.depth++;
+    try {
+      const w: Waiter<T> = { op, value, done };
+      const r = localStep(slot.entry, op, this.ctx(objId));
+      this.apply(objId, slot, r.entry, r.actions, undefined, value);
+      if (r.outcome.kind === 'wait') {
+        w.op = r.outcome.op;
+        slot.waiters.push(w);
+      } else {
+        this.complete(objId, slot, w, r.outcome);
+      }
+      this.settle(objId, slot);
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** A protocol message for this set arrived from `from`. */
+  receive(from: NodeId, msg: KddmMessage, data: Uint8Array | undefined): void {
+    this.counters.messagesReceived[msg.type]++;
+    const slot = this.slotOf(msg.objId);
+    this.depth++;
+    try {
+      const r = handleMessage(slot.entry, from, msg, this.ctx(msg.objId));
+      if (r.kind === 'defer') {
+        this.park(slot, { from, msg, data });
+      } else {
+        if (r.unexpected !== undefined) this.counters.unexpected++;
+        this.apply(msg.objId, slot, r.entry, r.actions, data, undefined);
+        this.settle(msg.objId, slot);
+      }
+      this.dropIfEmpty(msg.objId, slot);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private park(slot: Slot<T>, p: Parked): void {
+    if (slot.parked.length >= MAX_QUEUED_MESSAGES_PER_OBJECT) {
+      throw new KddmLimitExceeded(
+        'MAX_QUEUED_MESSAGES_PER_OBJECT',
+        MAX_QUEUED_MESSAGES_PER_OBJECT,
+        slot.parked.length + 1,
+      );
+    }
+    slot.parked.push(p);
+    this.counters.deferred++;
+  }
+
+  private leave(): void {
+    this.depth--;
+    if (this.depth === 0) {
+      while (this.completions.length > 0) {
+        const f = this.completions.shift();
+        if (f) f();
+      }
+    }
+  }
+
+  private slotOf(objId: ObjectId): Slot<T> {
+    let s = this.slots.get(objId);
+    if (s === undefined) {
+      s = new Slot<T>();
+      this.slots.set(objId, s);
+    }
+    return s;
+  }
+
+  private dropIfEmpty(objId: ObjectId, slot: Slot<T>): void {
+    if (
+      slot.entry === undefined &&
+      slot.obj === undefined &&
+      slot.waiters.length === 0 &&
+      slot.parked.length === 0
+    ) {
+      this.slots.delete(objId);
+    }
+  }
+
+  private count(op: LocalOp): void {
+    const c = this.counters;
+    switch (op.verb) {
+      case 'get':
+        c.gets++;
+        break;
+      case 'grab':
+        c.grabs++;
+        break;
+      case 'find':
+        c.finds++;
+        break;
+      case 'put':
+        c.puts++;
+        break;
+      case 'remove':
+        c.removes++;
+        break;
+      case 'flush':
+        c.flushes++;
+        break;
+      case 'sync':
+        c.syncs++;
+        break;
+      case 'setObject':
+        break;
+    }
+  }
+
+  /** Re-step waiting operations (oldest first) and replay parked messages until nothing moves. */
+  private settle(objId: ObjectId, slot: Slot<T>): void {
+    for (let round = 0; ; round++) {
+      assert(round < WAIT_CAP_ROUNDS, `object ${this.id}:${objId} settles`);
+      let moved = false;
+      for (let i = 0; i < slot.waiters.length; i++) {
+        const w = slot.waiters[i] as Waiter<T>;
+        const r = localStep(slot.entry, w.op, this.ctx(objId));
+        if (r.outcome.kind === 'wait' && r.actions.length === 0 && sameEntry(r.entry, slot.entry)) {
+          w.op = r.outcome.op;
+          continue;
+        }
+        this.apply(objId, slot, r.entry, r.actions, undefined, w.value);
+        if (r.outcome.kind === 'wait') {
+          w.op = r.outcome.op;
+        } else {
+          slot.waiters.splice(i, 1);
+          this.complete(objId, slot, w, r.outcome);
+        }
+        moved = true;
+        break; // the entry changed: start again from the oldest waiter
+      }
+      if (moved) continue;
+      if (slot.parked.length > 0) {
+        const parked = slot.parked;
+        slot.parked = [];
+        for (const p of parked) {
+          const r = handleMessage(slot.entry, p.from, p.msg, this.ctx(objId));
+          if (r.kind === 'defer') {
+            slot.parked.push(p);
+            continue;
+          }
+          if (r.unexpected !== undefined) this.counters.unexpected++;
+          this.apply(objId, slot, r.entry, r.actions, p.data, undefined);
+          moved = true;
+        }
+      }
+      if (!moved) return;
+    }
+  }
+
+  private complete(objId: ObjectId, slot: Slot<T>, w: Waiter<T>, outcome: LocalOutcome): void {
+    let c: Completion<T>;
+    if (outcome.kind === 'done') {
+      let value: T | null = null;
+      if (outcome.hasValue) {
+        assert(slot.obj !== undefined, `object ${this.id}:${objId} present when returned`);
+        value = slot.obj;
+      }
+      c = { ok: true, value };
+    } else {
+      assert(outcome.kind === 'fail', 'a completed operation is done or failed');
+      c = { ok: false, error: this.errorOf(objId, w.op, outcome.why, outcome.detail) };
+    }
+    const done = w.done;
+    this.completions.push(() => done(c));
+  }
+
+  private errorOf(
+    objId: ObjectId,
+    op: LocalOp,
+    why: string,
+    detail: string | undefined,
+  ): KddmError {
+    switch (why) {
+      case 'busy':
+        return new KddmObjectBusy(this.id, objId);
+      case 'already':
+        return new KddmRemoveInProgress(this.id, objId);
+      case 'noDest':
+        return new KddmNoFlushDestination(this.id, objId);
+      case 'noLocalCopy':
+        return new KddmNoLocalCopy(this.id, objId);
+      case 'notFrozen':
+        return new KddmNotFrozen(this.id, objId, op.verb);
+      default:
+        return new KddmBadUsage(`${op.verb} of object ${this.id}:${objId}: ${detail ?? why}`);
+    }
+  }
+
+  /** Perform the core's actions in order, then install the new entry. */
+  private apply(
+    objId: ObjectId,
+    slot: Slot<T>,
+    entry: ObjectEntry | undefined,
+    actions: readonly ProtocolAction[],
+    data: Uint8Array | undefined,
+    value: T | undefined,
+  ): void {
+    const linker = this.linker;
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'send':
+          this.send(objId, slot, a.to, a.msg);
+          break;
+        case 'firstTouch':
+          slot.obj = linker.firstTouch
+            ? linker.firstTouch(objId)
+            : (linker.alloc as (o: ObjectId) => T)(objId);
+          break;
+        case 'import': {
+          assert(data !== undefined, 'import has data');
+          const v = decodeValue(data);
+          slot.obj = linker.importObject ? linker.importObject(v, objId, slot.obj) : (v as T);
+          break;
+        }
+        case 'invalidate':
+          if (slot.obj !== undefined) linker.invalidateObject?.(slot.obj, objId);
+          slot.obj = undefined;
+          break;
+        case 'removeObject':
+          if (slot.obj !== undefined) linker.removeObject?.(slot.obj, objId);
+          slot.obj = undefined;
+          break;
+        case 'sync':
+          if (slot.obj !== undefined) linker.syncObject?.(slot.obj, objId);
+          break;
+        case 'put':
+          if (slot.obj !== undefined) linker.putObject?.(slot.obj, objId);
+          break;
+        case 'setObject':
+          assert(value !== undefined, 'set_object has an object');
+          slot.obj = value;
+          break;
+      }
+    }
+    const from = slot.entry?.state;
+    slot.entry = entry;
+    const to = entry?.state;
+    if (from !== to) {
+      linker.changeState?.(objId, from, to);
+      if (
+        to !== undefined &&
+        slot.obj !== undefined &&
+        isReadableState(to) &&
+        (from === undefined || !isReadableState(from))
+      ) {
+        linker.insertObject?.(slot.obj, objId, to);
+      }
+    }
+    assert(
+      (entry?.hasObject ?? false) === (slot.obj !== undefined),
+      `object ${this.id}:${objId}: local copy matches the entry`,
+    );
+  }
+
+  private send(objId: ObjectId, slot: Slot<T>, to: NodeId, msg: KddmMessage): void {
+    let data: Uint8Array | undefined;
+    if (msg.carriesObject === true) {
+      assert(slot.obj !== undefined, `object ${this.id}:${objId} present when sent`);
+      const exported = this.linker.exportObject
+        ? this.linker.exportObject(slot.obj, objId)
+        : slot.obj;
+      // ghost-io's codec never rewrites bytes it has returned, so the view is ours to keep.
+      const bytes = encodeValue(exported);
+      if (bytes.byteLength > MAX_OBJECT_BYTES)
+        throw new KddmLimitExceeded('MAX_OBJECT_BYTES', MAX_OBJECT_BYTES, bytes.byteLength);
+      this.counters.objectBytesSent += bytes.byteLength;
+      data = bytes;
+    }
+    this.counters.messagesSent[msg.type]++;
+    this.host.send(to, messageToWire(msg, data));
+  }
+}
