@@ -113,7 +113,7 @@ describe('KDDM across nodes', () => {
       id: 5,
       linker: 'counter',
       home: 'round-robin',
-    }) as KddmSet<Box>[];
+    });
     const out: unknown[] = [];
     c.scopes[1]!.spawn('t', async () => {
       out.push(await s1!.getNoFt(4));
@@ -138,7 +138,7 @@ describe('KDDM across nodes', () => {
       id: 6,
       linker: 'counter',
       home: { fixed: 0 },
-    }) as KddmSet<Box>[];
+    });
     const [s0, s1, s2] = sets as [KddmSet<Box>, KddmSet<Box>, KddmSet<Box>];
     c.scopes[1]!.spawn('t', async () => {
       const o = await s1.grab(1);
@@ -207,7 +207,7 @@ describe('message counts', () => {
         id: 7,
         linker: 'counter',
         home: { fixed: 0 },
-      }) as KddmSet<Box>[];
+      });
       const requester = k + 2;
       let before = 0;
       const total = () => sets.reduce((a, s) => a + totalMessages(s.counters.messagesSent), 0);

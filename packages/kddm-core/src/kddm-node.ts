@@ -103,7 +103,7 @@ export class KddmNode implements KddmEndpoint {
   registerLinker<T>(linker: IoLinker<T>): void {
     if (this.linkers.has(linker.name))
       throw new KddmBadUsage(`linker ${linker.name} is already registered`);
-    this.linkers.set(linker.name, linker as IoLinker<unknown>);
+    this.linkers.set(linker.name, linker);
   }
 
   /** create_new_kddm_set: a system set (static id) or a dynamic one managed by this node. */

@@ -101,10 +101,17 @@ function homePolicyOf<T>(home: HomeSpec, linker: IoLinker<T>): HomePolicy {
   if (home === 'round-robin') return { kind: 'round-robin' };
   if (home === 'unique-id') return { kind: 'unique-id' };
   if (home === 'custom') {
-    const fn = linker.defaultOwner;
-    if (fn === undefined)
+    if (linker.defaultOwner === undefined) {
       throw new KddmBadUsage(`linker ${linker.name} has no defaultOwner for a custom home policy`);
-    return { kind: 'custom', defaultOwner: (o, p, s) => fn.call(linker, o, p, s) };
+    }
+    return {
+      kind: 'custom',
+      defaultOwner: (o, p, s) => {
+        const owner = linker.defaultOwner?.(o, p, s);
+        assert(owner !== undefined, 'custom defaultOwner present');
+        return owner;
+      },
+    };
   }
   return { kind: 'fixed', node: checkNodeId(home.fixed) };
 }

@@ -112,7 +112,7 @@ export function wireToMessage(w: ObjectWire): { msg: KddmMessage; data: Uint8Arr
     -readonly [K in keyof KddmMessage]: KddmMessage[K];
   } = { type: w.type, setId: w.setId, objId: w.objId, flags: w.flags, replyNode: w.replyNode };
   if (w.newOwner !== undefined) msg.newOwner = w.newOwner;
-  if (w.objectState !== undefined) msg.objectState = w.objectState as KddmMessage['objectState'];
+  if (w.objectState !== undefined) msg.objectState = w.objectState;
   if (w.copyset !== undefined || w.masterRmset !== undefined) {
     msg.master = {
       copyset: nodeArray(w.copyset ?? [], 'copyset'),
