@@ -12,6 +12,8 @@ export {
   MREMAP_FIXED,
   MREMAP_MAYMOVE,
 } from './address-map.js';
+export { AddressSpace } from './address-space.js';
+export { PageFrame } from './page-frame.js';
 export { VmaMap } from './vma-map.js';
 export { canMerge, permString, sliceVma } from './vma.js';
 export {
@@ -19,12 +21,15 @@ export {
   MMAP_BASE,
   MMAP_GAP_MIN_BYTES,
   MMAP_MIN_ADDR,
+  PAGES_PER_SPACE_MAX,
   PAGE_BYTES,
   STACK_LIMIT_BYTES_DEFAULT,
   STACK_TOP,
   TASK_SIZE,
+  USER_COPY_BYTES_MAX,
   VMAS_MAX,
 } from './limits.js';
 export { AssertionError } from './assert.js';
 export type { MmErrno, MmResult, MmapRequest, PageEffect } from './address-map.js';
 export type { Vma, VmaKind } from './vma.js';
+export type { FaultKind } from './address-space.js';

@@ -31,5 +31,11 @@ export const VMAS_MAX = 65530;
 /** Largest single mapping, in bytes: the whole user range. */
 export const MAPPING_BYTES_MAX = TASK_SIZE - MMAP_MIN_ADDR;
 
+/** Pages one address space may hold (1 GiB); beyond it the process is killed as by the OOM killer. */
+export const PAGES_PER_SPACE_MAX = 262144;
+
+/** Largest single copy between kernel and user memory, in bytes (Linux's MAX_RW_COUNT). */
+export const USER_COPY_BYTES_MAX = 0x7ffff000;
+
 assert(MMAP_BASE % PAGE_BYTES === 0, 'mmap_base is page-aligned');
 assert(Number.isSafeInteger(TASK_SIZE), 'user addresses are safe integers');
