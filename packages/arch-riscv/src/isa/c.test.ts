@@ -42,10 +42,7 @@ function randomState(seed: number): bigint[] {
   return x;
 }
 
-function runOne(
-  insn: { bits: number; size: 2 | 4 },
-  seed: number,
-): { x: bigint[]; f: bigint[]; data: Uint8Array } {
+function runOne(insn: rv.Insn, seed: number): { x: bigint[]; f: bigint[]; data: Uint8Array } {
   const { hart, memory } = machine(rv.emit([insn, rv.ecall()]));
   randomState(seed).forEach((v, r) => {
     hart.writeX(r, v);
