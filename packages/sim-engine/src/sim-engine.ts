@@ -3,12 +3,12 @@
 // How awaits stay deterministic: JavaScript resumes an awaiting async function
 // in a microtask, not when our event fires. So after an event that settled an
 // engine promise (a sleep ended, a deferred was resolved, a task started, a
-// host operation completed) the loop yields one macrotask turn
-// (`setImmediate`), which runs every microtask chain that event triggered, to
-// completion, before the next event is dispatched. Events that settle nothing
-// (plain timer callbacks) run back to back with no yield at all, which is
-// what makes timer-heavy runs fast. The microtask queue is FIFO and
-// deterministic, so what happens inside one yield is the same run after run;
+// host operation completed) the loop waits until the microtask queue is
+// empty — every chain that event started has run to completion or is blocked
+// on a later event — before it dispatches the next event. Events that settle
+// nothing (plain timer callbacks) run back to back with no wait at all, which
+// is what makes timer-heavy runs fast. The microtask queue is FIFO and
+// deterministic, so what happens inside one settle is the same run after run;
 // the only host-ordered input, host I/O, enters through the `HostGate`.
 import { assert } from './assert.js';
 import type { Deferred, Engine, RunOptions, RunResult, Scope, Task, Timer } from './engine.js';
@@ -31,8 +31,16 @@ function checkName(what: string, name: string): void {
   }
 }
 
-function yieldMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * Resolves once the microtask queue is empty. Node drains the whole V8
+ * microtask queue (including microtasks queued while draining) before it
+ * runs the next `process.nextTick` callback; a tick queued from inside a
+ * microtask therefore fires exactly when every pending chain has settled.
+ * It is ~3x cheaper than a `setImmediate` turn (no trip through the I/O
+ * poll), and it does not let host I/O callbacks interleave with a run.
+ */
+function settleMicrotasks(): Promise<void> {
+  return new Promise((resolve) => queueMicrotask(() => process.nextTick(resolve)));
 }
 
 /** The state shared by the engine and all its scopes. */
@@ -281,7 +289,7 @@ export class SimEngine implements Engine {
     let reason: RunResult['reason'] = 'idle';
     try {
       // Work that happened before run() (spawns, resolves) may have queued microtasks.
-      await yieldMacrotask();
+      await settleMicrotasks();
       for (;;) {
         core.throwIfFailed();
         if (core.gate.inFlight > 0) {
@@ -321,7 +329,7 @@ export class SimEngine implements Engine {
         }
         if (core.isSettleNeeded) {
           core.isSettleNeeded = false;
-          await yieldMacrotask();
+          await settleMicrotasks();
         }
       }
       if (options.untilNs !== undefined && reason !== 'stopped' && reason !== 'max-events') {
