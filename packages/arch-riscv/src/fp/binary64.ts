@@ -11,7 +11,7 @@
 // in exact.ts.
 
 import {
-  MAX_FINITE_64,
+  PRODUCT_SAFE,
   SPLIT_SAFE,
   TINY_SAFE,
   roundToOdd,
@@ -68,7 +68,7 @@ export function fmulD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const ap = Math.abs(p);
   if (
     ap >= TINY_SAFE &&
-    ap <= MAX_FINITE_64 &&
+    ap <= PRODUCT_SAFE &&
     Math.abs(a) < SPLIT_SAFE &&
     Math.abs(b) < SPLIT_SAFE
   ) {
@@ -91,7 +91,8 @@ export function fdivD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const b = r.f64[rs2 >> 1]!;
   const q = a / b;
   const aq = Math.abs(q);
-  if (aq >= TINY_SAFE && aq < SPLIT_SAFE && Math.abs(b) < SPLIT_SAFE && Math.abs(a) >= TINY_SAFE) {
+  const aa = Math.abs(a);
+  if (aq >= TINY_SAFE && aq < SPLIT_SAFE && Math.abs(b) < SPLIT_SAFE && aa >= TINY_SAFE && aa <= PRODUCT_SAFE) {
     // The quotient is exact iff q × b reproduces a exactly.
     const p = q * b;
     const isExact = p === a && twoProductError(q, b, p) === 0;
@@ -109,7 +110,7 @@ export function fdivD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
 
 export function fsqrtD(r: FpRegisterFile, rd: number, rs1: number, rm: number): void {
   const a = r.f64[rs1 >> 1]!;
-  if (a >= TINY_SAFE && a <= MAX_FINITE_64) {
+  if (a >= TINY_SAFE && a <= PRODUCT_SAFE) {
     const s = Math.sqrt(a);
     const p = s * s;
     const isExact = p === a && twoProductError(s, s, p) === 0;
@@ -147,10 +148,10 @@ function fmaD(
   const au = Math.abs(uh);
   if (
     au >= TINY_SAFE &&
-    au <= 2 ** 1000 &&
+    au <= PRODUCT_SAFE &&
     Math.abs(a) < SPLIT_SAFE &&
     Math.abs(b) < SPLIT_SAFE &&
-    Math.abs(c) <= 2 ** 1000
+    Math.abs(c) <= PRODUCT_SAFE
   ) {
     const ul = twoProductError(a, b, uh);
     const th = c + uh;
@@ -160,7 +161,7 @@ function fmaD(
     if (ve !== 0) v = roundToOdd(v, ve);
     const z = th + v;
     const az = Math.abs(z);
-    if (az >= TINY_SAFE && az <= 2 ** 1000) {
+    if (az >= TINY_SAFE && az <= PRODUCT_SAFE) {
       const isExact = ve === 0 && twoSumError(th, v, z) === 0;
       if (isExact || rm === RM_RNE) {
         r.f64[rd >> 1] = z;

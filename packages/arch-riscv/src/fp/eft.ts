@@ -6,7 +6,8 @@
 // Preconditions are the callers': TwoSum is exact whenever the sum does not
 // overflow; TwoProduct (Veltkamp/Dekker splitting) is exact when both factors
 // are below 2^995 in magnitude (the split does not overflow) and the product
-// is at least 2^-960 (its error term does not underflow).
+// lies between 2^-960 (its error term does not underflow) and 2^1000 (the
+// product of the high halves does not overflow).
 
 /** 2^27 + 1: Veltkamp's constant splitting a 53-bit significand in two halves. */
 const SPLIT = 134217729;
@@ -15,7 +16,12 @@ const SPLIT = 134217729;
 export const SPLIT_SAFE = 2 ** 995;
 /** Smallest magnitude for which error terms of products stay exact. */
 export const TINY_SAFE = 2 ** -960;
-export const MAX_FINITE_64 = Number.MAX_VALUE;
+/**
+ * Largest product magnitude for which TwoProduct is exact: the split halves
+ * are rounded and may exceed their factor, so hi × hi can overflow when the
+ * product is within a few ulps of the largest double.
+ */
+export const PRODUCT_SAFE = 2 ** 1000;
 
 /** The error of s = RN(a + b): a + b − s exactly (Knuth's TwoSum). */
 export function twoSumError(a: number, b: number, s: number): number {

@@ -73,6 +73,8 @@ export function arbBits64(): fc.Arbitrary<bigint> {
     fc.tuple(sign, exp(1000, 1050), frac).map(([s, e, f]) => pack(s, e, f)), // near 1
     fc.tuple(sign, exp(1000, 1050), fc.bigInt(0n, 15n)).map(([s, e, f]) => pack(s, e, f << 48n)), // short significands
     fc.tuple(sign, fc.bigInt(1n, (1n << 52n) - 1n)).map(([s, f]) => pack(s, 2047, f)), // NaNs with payload
+    fc.tuple(sign, fc.bigInt(0n, 255n)).map(([s, d]) => pack(s, 2046, (1n << 52n) - 1n - d)), // near overflow
+    fc.tuple(sign, exp(0, 2046)).map(([s, e]) => pack(s, e, 0n)), // powers of two
     fc.tuple(sign, nearInt, fc.integer({ min: -2, max: 2 })).map(([s, v, d]) => {
       const b = bitsOfDouble(v) + BigInt(d);
       return withSign(s, b, 64);
@@ -110,6 +112,8 @@ export function arbBits32(): fc.Arbitrary<number> {
       .tuple(sign, exp(110, 145), fc.integer({ min: 0, max: 15 }))
       .map(([s, e, f]) => pack(s, e, f << 19)),
     fc.tuple(sign, fc.integer({ min: 1, max: (1 << 23) - 1 })).map(([s, f]) => pack(s, 255, f)),
+    fc.tuple(sign, fc.integer({ min: 0, max: 255 })).map(([s, d]) => pack(s, 254, (1 << 23) - 1 - d)),
+    fc.tuple(sign, exp(0, 254)).map(([s, e]) => pack(s, e, 0)),
     fc.tuple(sign, nearInt, fc.integer({ min: -2, max: 2 })).map(([s, v, d]) => {
       const b = (bitsOfSingle(v) + d) >>> 0;
       return s ? (b | 0x80000000) >>> 0 : b;
