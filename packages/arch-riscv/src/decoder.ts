@@ -6,8 +6,8 @@
 // it decodes to the same operation.
 import { expandCompressed } from './isa/c.js';
 import { A } from './isa/a.js';
-import { D_TRANSFERS } from './isa/d.js';
-import { F_TRANSFERS } from './isa/f.js';
+import { D } from './isa/d.js';
+import { F } from './isa/f.js';
 import { M } from './isa/m.js';
 import { RV64I } from './isa/rv64i.js';
 import { ZICSR } from './isa/zicsr.js';
@@ -19,15 +19,7 @@ import { CAUSE_ILLEGAL_INSTRUCTION } from './trap.js';
 import type { Cpu } from './cpu.js';
 
 /** The extensions this hart implements, in decode priority order. */
-export const EXTENSIONS: readonly (readonly InsnDef[])[] = [
-  RV64I,
-  ZIFENCEI,
-  ZICSR,
-  M,
-  A,
-  F_TRANSFERS,
-  D_TRANSFERS,
-];
+export const EXTENSIONS: readonly (readonly InsnDef[])[] = [RV64I, ZIFENCEI, ZICSR, M, A, F, D];
 
 interface Entry extends Encoding {
   readonly def: InsnDef;

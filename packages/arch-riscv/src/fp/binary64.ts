@@ -92,7 +92,13 @@ export function fdivD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const q = a / b;
   const aq = Math.abs(q);
   const aa = Math.abs(a);
-  if (aq >= TINY_SAFE && aq < SPLIT_SAFE && Math.abs(b) < SPLIT_SAFE && aa >= TINY_SAFE && aa <= PRODUCT_SAFE) {
+  if (
+    aq >= TINY_SAFE &&
+    aq < SPLIT_SAFE &&
+    Math.abs(b) < SPLIT_SAFE &&
+    aa >= TINY_SAFE &&
+    aa <= PRODUCT_SAFE
+  ) {
     // The quotient is exact iff q × b reproduces a exactly.
     const p = q * b;
     const isExact = p === a && twoProductError(q, b, p) === 0;

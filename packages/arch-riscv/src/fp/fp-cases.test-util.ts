@@ -112,7 +112,9 @@ export function arbBits32(): fc.Arbitrary<number> {
       .tuple(sign, exp(110, 145), fc.integer({ min: 0, max: 15 }))
       .map(([s, e, f]) => pack(s, e, f << 19)),
     fc.tuple(sign, fc.integer({ min: 1, max: (1 << 23) - 1 })).map(([s, f]) => pack(s, 255, f)),
-    fc.tuple(sign, fc.integer({ min: 0, max: 255 })).map(([s, d]) => pack(s, 254, (1 << 23) - 1 - d)),
+    fc
+      .tuple(sign, fc.integer({ min: 0, max: 255 }))
+      .map(([s, d]) => pack(s, 254, (1 << 23) - 1 - d)),
     fc.tuple(sign, exp(0, 254)).map(([s, e]) => pack(s, e, 0)),
     fc.tuple(sign, nearInt, fc.integer({ min: -2, max: 2 })).map(([s, v, d]) => {
       const b = (bitsOfSingle(v) + d) >>> 0;

@@ -49,10 +49,4 @@ describe('F/D loads, stores and moves', () => {
     expect(h.readX(8)).toBe(0xfff8_0000_0000_0001n);
     expect(h.readX(9)).toBe(u64(-0x80000000n));
   });
-
-  it('FP arithmetic is not implemented yet: fadd.d is an illegal instruction', () => {
-    const fadd = enc('fadd.d', { rd: 1, rs1: 2, rs2: 3, rm: 0 });
-    const { hart } = makeHart([fadd, enc('ecall')]);
-    expect(hart.run(10)).toMatchObject({ kind: 'illegal-instruction', bits: fadd, retired: 0 });
-  });
 });
