@@ -18,11 +18,21 @@ for src in src/freestanding/*.c; do
   "$STRIP" "bin/$name"
 done
 
+# Freestanding floating-point guests (src/freestanding-fp/, issue 6): the same
+# runtime with RV64GC and the hard-float ABI, so the compiler may use F and D.
+FREESTANDING_FP=(-static -nostdlib -ffreestanding -fno-builtin -fno-pie -no-pie -O2
+  -march=rv64gc -mabi=lp64d -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,separate-code)
+for src in src/freestanding-fp/*.c; do
+  name=$(basename "$src" .c)
+  "$CC" "${FREESTANDING_FP[@]}" -o "bin/$name" "$src"
+  "$STRIP" "bin/$name"
+done
+
 # Unmodified glibc static programs: what the kernel will run for real.
 GLIBC=(-static -O2 -march=rv64gc -mabi=lp64d -Wl,--build-id=none)
 for src in src/glibc/*.c; do
   name=$(basename "$src" .c)
-  "$CC" "${GLIBC[@]}" -o "bin/$name" "$src"
+  "$CC" "${GLIBC[@]}" -o "bin/$name" "$src" -lm
   "$STRIP" "bin/$name"
 done
 
