@@ -38,13 +38,14 @@ export function runUnderQemu(
   stdin?: Uint8Array,
 ): GuestRun {
   requireQemu();
-  const envArgs = envp.flatMap((entry) => ['-E', entry]);
-  // -0 sets the guest's argv[0]; -U drops the variables qemu itself inherits.
+  // qemu prepends each -E variable to the guest's list: pass them last to first
+  const envArgs = [...envp].reverse().flatMap((entry) => ['-E', entry]);
+  // -0 sets the guest's argv[0]; env -i drops even the PWD that sh exports.
   const result = spawnSync(
     'sh',
     [
       '-c',
-      'ulimit -c 0 && exec "$@"',
+      'ulimit -c 0 && exec env -i "$@"',
       'sh',
       QEMU,
       '-0',

@@ -167,7 +167,11 @@ function randomItem(rng: Prng, index: number, count: number): Item {
       E.sc(isDouble, rd(), rs(), ATOMIC, false, rng.chance(0.3)),
     ]);
   }
-  if (roll < 99) return fixed([E.sc(rng.chance(0.5), rd(), rs(), ATOMIC)]); // no reservation: fails
+  if (roll < 99) {
+    // SC without a reservation fails; its address stays aligned because a
+    // misaligned SC faults on hardware but qemu checks the reservation first
+    return fixed([atomicAddress(rng, true), E.sc(rng.chance(0.5), rd(), rs(), ATOMIC)]);
+  }
   return fixed([rng.chance(0.5) ? E.fence() : E.fenceI()]);
 }
 

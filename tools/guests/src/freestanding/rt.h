@@ -87,7 +87,13 @@ __attribute__((noreturn)) void guest_exit(int status) {
   __builtin_unreachable();
 }
 
-void guest_start_c(void) { guest_exit(guest_main() + (int)(out_sum & 0x7f)); }
+/* The stack pointer the kernel started the program with (argc is there). */
+static unsigned long *guest_entry_sp;
+
+void guest_start_c(unsigned long *sp) {
+  guest_entry_sp = sp;
+  guest_exit(guest_main() + (int)(out_sum & 0x7f));
+}
 
 __asm__(".section .text._start,\"ax\",@progbits\n"
         ".globl _start\n"
@@ -95,6 +101,7 @@ __asm__(".section .text._start,\"ax\",@progbits\n"
         ".option push\n.option norelax\n"
         "  la gp, __global_pointer$\n"
         ".option pop\n"
+        "  mv a0, sp\n"
         "  andi sp, sp, -16\n"
         "  call guest_start_c\n"
         "1: j 1b\n");
