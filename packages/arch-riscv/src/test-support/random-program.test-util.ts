@@ -249,6 +249,20 @@ function compressedMemory(rng: Prng): Item {
 /** Builds the program for `seed` with `itemCount` random items. */
 export function randomProgram(seed: number, itemCount: number): RandomProgram {
   const rng = new Prng(seed);
+  const items = Array.from({ length: itemCount }, (_, index) => randomItem(rng, index, itemCount));
+  return wrapProgram(rng, items);
+}
+
+/** A program of the given straight-line instructions (registers still seeded):
+ *  for regression tests of one instruction under both machines. */
+export function fixedProgram(seed: number, insns: readonly E.Insn[]): RandomProgram {
+  return wrapProgram(
+    new Prng(seed),
+    insns.map((insn) => fixed([insn])),
+  );
+}
+
+function wrapProgram(rng: Prng, items: readonly Item[]): RandomProgram {
   const prologue: E.Insn[] = [
     ...E.li(BASE_B, BigInt(BASES[BASE_B] ?? 0)),
     ...E.li(BASE_A, BigInt(BASES[BASE_A] ?? 0)),
@@ -256,7 +270,6 @@ export function randomProgram(seed: number, itemCount: number): RandomProgram {
     E.iOp('addi', ATOMIC, BASE_B, 0),
     ...WRITABLE_NONZERO.map((r) => E.load('ld', r, BASE_B, DUMP_IMM + 8 * r)),
   ];
-  const items = Array.from({ length: itemCount }, (_, index) => randomItem(rng, index, itemCount));
   const epilogue: E.Insn[] = [
     ...Array.from({ length: 31 }, (_, i) => E.store('sd', i + 1, BASE_B, DUMP_IMM + 8 * (i + 1))),
     ...E.li(10, 1n),
