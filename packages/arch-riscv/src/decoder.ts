@@ -77,7 +77,12 @@ function fill(o: Op, def: InsnDef, bits: number): Op {
   setImmediate(o, def, bits);
   o.immHi = o.imm >> 31;
   o.target = wrapPc(o.pc + o.imm);
-  [o.pcImmLo, o.pcImmHi] = halves(o.target);
+  // auipc: pc + imm from halves, since a negative sum wrapped to 2^64 - n as a double loses its low bits
+  const sumLo = (o.pc % 2 ** 32) + o.imm;
+  [o.pcImmLo, o.pcImmHi] = [
+    sumLo | 0,
+    (Math.floor(o.pc / 2 ** 32) + Math.floor(sumLo / 2 ** 32)) | 0,
+  ];
   [o.linkLo, o.linkHi] = halves(o.next);
   return o;
 }
