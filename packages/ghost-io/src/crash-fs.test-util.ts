@@ -114,8 +114,14 @@ export class CrashFs implements FsPort {
 
   constructor(private readonly root: DirNode = new DirNode()) {}
 
-  /** The file system a reboot finds after a crash now. */
+  /** Crashes this file system (every later call throws) and returns what a reboot finds. */
   crash(mode: CrashMode): CrashFs {
+    this.hasCrashed = true;
+    return this.rebootImage(mode);
+  }
+
+  /** What a reboot would find if the machine crashed now; this file system goes on. */
+  rebootImage(mode: CrashMode): CrashFs {
     const copies = new Map<FileNode | DirNode, FileNode | DirNode>();
     const copy = (node: FileNode | DirNode): FileNode | DirNode => {
       const known = copies.get(node);
@@ -135,7 +141,6 @@ export class CrashFs implements FsPort {
       dir.durable = new Map(dir.entries);
       return dir;
     };
-    this.hasCrashed = true;
     return new CrashFs(copy(this.root) as DirNode);
   }
 

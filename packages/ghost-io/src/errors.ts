@@ -99,11 +99,11 @@ export class GhostAccessError extends GhostIoError {
   }
 }
 
-/** Exclusive create found an existing file: a ghost file is never overwritten. */
+/** Exclusive create found an existing file or directory: ghosts are never overwritten. */
 export class GhostFileExists extends GhostIoError {
   readonly code = 'GHOST_FILE_EXISTS';
   constructor(readonly file: string) {
-    super(`${file}: a ghost file already exists here and is never overwritten`);
+    super(`${file}: already exists; ghost files and directories are never overwritten`);
     this.name = 'GhostFileExists';
   }
 }

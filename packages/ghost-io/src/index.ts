@@ -12,6 +12,14 @@ export { NetworkGhost } from './network-ghost.js';
 export { verifyGhost, verifyFileGhost } from './verify-ghost.js';
 export type { GhostSummary } from './verify-ghost.js';
 export type { FsPort, FilePort } from './fs-port.js';
+export {
+  DirectoryDraft,
+  readPublished,
+  listPublished,
+  removeUnpublished,
+  COMMIT_MARKER_NAME,
+} from './publish.js';
+export type { PublishOptions, PublishedDirectory, PublishedFile } from './publish.js';
 export { nodeFs } from './node-fs.js';
 export type { ItemKind as GhostValueKind } from './item-format.js';
 export {
@@ -37,4 +45,6 @@ export {
   GHOST_FRAME_MAX_PAYLOAD_BYTES,
   CODEC_MAX_DEPTH,
   MEMORY_CHANNEL_MAX_BUFFERED_BYTES,
+  PUBLISHED_DIRECTORY_MAX_FILES,
+  PUBLISHED_NAME_MAX_BYTES,
 } from './limits.js';

@@ -45,3 +45,9 @@ export const CODEC_MAX_DEPTH = 64;
  * control). A single larger chunk is still accepted into an empty queue.
  */
 export const MEMORY_CHANNEL_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Most ghost files one published directory lists (a checkpoint: global, nodes, tasks). */
+export const PUBLISHED_DIRECTORY_MAX_FILES = 65_536;
+
+/** Longest file name inside a published directory, in UTF-8 bytes (NAME_MAX). */
+export const PUBLISHED_NAME_MAX_BYTES = 255;

@@ -28,6 +28,7 @@ export abstract class StreamGhost implements Ghost {
   private readonly writer: ItemWriter | null;
   private readonly reader: ItemReader | null;
   private isClosed = false;
+  private hasClosedCleanly = false;
 
   protected constructor(
     readonly access: GhostAccess,
@@ -219,11 +220,24 @@ export abstract class StreamGhost implements Ghost {
 
   // --- lifetime ------------------------------------------------------------
 
+  /**
+   * True once close() has finished: for a written ghost, the end marker is
+   * written and (for a file ghost) durable. False while open and after abort().
+   */
+  get isComplete(): boolean {
+    return this.hasClosedCleanly;
+  }
+
   async close(): Promise<void> {
     if (this.isClosed) throw new GhostAccessError('close', 'the ghost is already closed');
     this.isClosed = true;
     try {
       if (this.writer !== null) await this.writer.close();
+      this.hasClosedCleanly = true;
+    } catch (error) {
+      // Release the transport; the close failure is what the caller needs to see.
+      await this.writer?.abort().catch(() => {});
+      throw error;
     } finally {
       if (this.reader !== null) await this.reader.source.release();
     }
