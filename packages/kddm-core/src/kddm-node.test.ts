@@ -148,7 +148,11 @@ describe('KDDM across nodes', () => {
       s2.put(1);
       await s1.flush(1); // owner with a reader: ownership moves to node 2
       expect(s2.entryOf(1)?.state).toBe(ObjectState.READ_OWNER);
-      expect(s1.entryOf(1)).toBeUndefined();
+      expect(s1.entryOf(1)).toMatchObject({
+        state: ObjectState.INV_COPY,
+        probOwner: 2,
+        hasObject: false,
+      });
       await s2.flush(1, 1); // sole copy pushed back to node 1
       await c.scopes[1]!.sleep(1_000_000); // let the push arrive
       expect(s1.entryOf(1)?.state).toBe(ObjectState.WRITE_GHOST);

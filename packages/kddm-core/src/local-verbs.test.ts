@@ -234,16 +234,11 @@ describe('remove', () => {
 
 describe('flush', () => {
   const flush = (dest?: number) => ({ verb: 'flush', dest, waiting: false }) as const;
-  it('a READ_COPY drops its copy and acks the owner; the entry goes (kept as INV_COPY on the home)', () => {
+  it('a READ_COPY drops its copy silently and stays as an INV_COPY forwarding entry', () => {
     const ctx = ctxOf(2, 0);
     const r = localStep(entryOf(ctx, S.READ_COPY, { hasObject: true, probOwner: 1 }), flush(), ctx);
-    expect(describeActions(r.actions)).toEqual(['send INVALIDATION_ACK->1', 'invalidate']);
-    expect(r.entry).toBeUndefined();
-    const home = ctxOf(0, 0);
-    expect(
-      localStep(entryOf(home, S.READ_COPY, { hasObject: true, probOwner: 1 }), flush(), home).entry
-        ?.state,
-    ).toBe(S.INV_COPY);
+    expect(describeActions(r.actions)).toEqual(['invalidate']);
+    expect(r.entry).toMatchObject({ state: S.INV_COPY, probOwner: 1, hasObject: false });
   });
 
   it('a READ_OWNER with readers hands ownership to one (SEND_OWNERSHIP) and waits', () => {
@@ -268,7 +263,7 @@ describe('flush', () => {
     });
     const r = localStep(e, flush(4), ctx);
     expect(describeActions(r.actions)).toEqual(['send OBJECT_SEND->4', 'invalidate']);
-    expect(r.entry).toBeUndefined();
+    expect(r.entry).toMatchObject({ state: S.INV_COPY, probOwner: 4, hasObject: false });
     expect(localStep(e, flush(), ctx).outcome).toEqual({ kind: 'fail', why: 'noDest' });
     expect(localStep(undefined, flush(4), ctx).outcome).toEqual({
       kind: 'fail',

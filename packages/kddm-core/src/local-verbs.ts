@@ -228,7 +228,8 @@ function stepGrab(
         }
         if (isTry) return fail(e, 'busy');
       }
-      const send = requestCopy(e, ctx, wireFlags(flags) | RequestFlag.COPY_ON_WRITE);
+      const hasCopy = e.hasObject ? RequestFlag.HAS_COPY : 0;
+      const send = requestCopy(e, ctx, wireFlags(flags) | RequestFlag.COPY_ON_WRITE | hasCopy);
       const e2 = withEntry(e, { state: ObjectState.WAIT_OBJ_WRITE, copyset: EMPTY_NODE_SET });
       if (isAsync) return result(e2, [send], { kind: 'done', hasValue: false, frozen: false });
       return waitFor(e2, { ...op, waiting: true }, [send]);
@@ -397,13 +398,16 @@ function stepRemove(
   }
 }
 
-/** After a flush the local entry goes away, except on the default owner, which keeps the chain's head. */
+/** After a flush the local entry stays as an INV_COPY pointing at the new owner. */
 function dropAfterFlush(
   e: ObjectEntry,
   ctx: ProtocolContext,
   newOwner: NodeId,
 ): ObjectEntry | undefined {
-  if (ctx.self !== ctx.defaultOwner) return undefined;
+  // Difference from Kerrighed, which frees the entry: other nodes may still point at us, and a freed
+  // entry sends their requests to the default owner, which may point back at us: a request could
+  // circle and first-touch a duplicate. The entry stays as a forwarding pointer; only remove drops it.
+  void ctx;
   return withEntry(e, {
     state: ObjectState.INV_COPY,
     probOwner: newOwner,
@@ -451,12 +455,10 @@ function stepFlush(
   switch (e.state) {
     case ObjectState.READ_COPY: {
       if (e.frozenCount > 0) return waitFor(e, op);
-      const ack: ProtocolAction = {
-        kind: 'send',
-        to: e.probOwner,
-        msg: message(ctx, MessageType.INVALIDATION_ACK, ctx.self),
-      };
-      return result(dropAfterFlush(e, ctx, e.probOwner), [ack, { kind: 'invalidate' }], done);
+      // Difference from Kerrighed: no INVALIDATION_ACK to the probable owner. Such an unsolicited ack
+      // travels the chain and can be taken for an ack of a later write round. The owner keeps us in
+      // its copyset; its next invalidation finds no copy here and is acked at once.
+      return result(dropAfterFlush(e, ctx, e.probOwner), [{ kind: 'invalidate' }], done);
     }
     case ObjectState.READ_OWNER: {
       if (e.frozenCount > 0) return waitFor(e, op);

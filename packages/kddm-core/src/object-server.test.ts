@@ -123,7 +123,7 @@ describe('REQ_OBJECT_COPY', () => {
       copyset: nodeSetOf(1, 2, 4),
       rmset: nodeSetOf(1, 2, 4),
     });
-    const r = handledOf(handleMessage(e, 2, writeReq(2), ctx));
+    const r = handledOf(handleMessage(e, 2, writeReq(2, F.HAS_COPY), ctx));
     expect(describeActions(r.actions)).toEqual([
       'send REQ_OBJECT_INVALID->4',
       'send SEND_WRITE_ACCESS->2',
@@ -150,15 +150,24 @@ describe('REQ_OBJECT_COPY', () => {
     expect(describeActions(busy.actions)).toEqual(['send NO_OBJECT_SEND->3']);
   });
 
-  it('a request that loops back to its sender: first touch when nobody owns it, else ignored', () => {
+  it('a request that loops back to the home retraces its chain, and first-touches only when the chain ends here', () => {
     const ctx = ctxOf(2, 2);
-    const r = handledOf(
+    const retrace = handledOf(
       handleMessage(entryOf(ctx, S.WAIT_OBJ_WRITE, { probOwner: 4 }), 4, writeReq(2), ctx),
+    );
+    expect(describeActions(retrace.actions)).toEqual(['send REQ_OBJECT_COPY->4']);
+    const r = handledOf(
+      handleMessage(entryOf(ctx, S.WAIT_OBJ_WRITE, { probOwner: 2 }), 4, writeReq(2), ctx),
     );
     expect(r.entry?.state).toBe(S.WRITE_OWNER);
     expect(describeActions(r.actions)).toEqual(['firstTouch']);
     const served = entryOf(ctx, S.WRITE_OWNER, { hasObject: true, probOwner: 2 });
     expect(handledOf(handleMessage(served, 4, writeReq(2), ctx)).actions).toEqual([]);
+    // while a remove owes the home its REMOVE_ACK2, requests wait
+    expect(
+      handleMessage(entryOf(ctx, S.WAIT_OBJ_WRITE, { ack2Pending: true }), 4, writeReq(2), ctx)
+        .kind,
+    ).toBe('defer');
   });
 });
 
@@ -309,17 +318,19 @@ describe('REQ_OBJECT_INVALID and INVALIDATION_ACK', () => {
     );
   });
 
-  it('non-owners forward acks along the chain; READ_OWNER drops the acker from its copyset', () => {
+  it('acks are direct answers: READ_OWNER drops the acker from its copyset; elsewhere they are unexpected', () => {
     const ctx = ctxOf(2, 0);
-    const r = handledOf(
-      handleMessage(
-        entryOf(ctx, S.INV_COPY, { probOwner: 6 }),
-        3,
-        msgOf(M.INVALIDATION_ACK, 3),
-        ctx,
-      ),
+    const r = handleMessage(
+      entryOf(ctx, S.INV_COPY, { probOwner: 6 }),
+      3,
+      msgOf(M.INVALIDATION_ACK, 3),
+      ctx,
     );
-    expect(describeActions(r.actions)).toEqual(['send INVALIDATION_ACK->6']);
+    expect(r).toMatchObject({
+      kind: 'handled',
+      actions: [],
+      unexpected: 'INVALIDATION_ACK in INV_COPY',
+    });
     const o = handledOf(
       handleMessage(
         entryOf(ctx, S.READ_OWNER, { copyset: nodeSetOf(2, 3) }),
@@ -329,6 +340,21 @@ describe('REQ_OBJECT_INVALID and INVALIDATION_ACK', () => {
       ),
     );
     expect(members(o.entry!.copyset)).toEqual([2]);
+  });
+
+  it('a node without a copy acks an invalidation at once', () => {
+    const ctx = ctxOf(2, 0);
+    expect(
+      describeActions(
+        handledOf(handleMessage(undefined, 1, msgOf(M.REQ_OBJECT_INVALID, 5), ctx)).actions,
+      ),
+    ).toEqual(['send INVALIDATION_ACK->5']);
+    expect(
+      describeActions(
+        handledOf(handleMessage(entryOf(ctx, S.INV_COPY), 1, msgOf(M.REQ_OBJECT_INVALID, 5), ctx))
+          .actions,
+      ),
+    ).toEqual(['send INVALIDATION_ACK->5']);
   });
 });
 

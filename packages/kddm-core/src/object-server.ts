@@ -155,10 +155,20 @@ function handleCopyRequest(
     }
     return DEFER;
   }
+  // The home is owed a REMOVE_ACK2: a remove still runs, so it cannot answer for the object yet.
+  if (e.ack2Pending) return DEFER;
   if (requester === ctx.self) {
     // Our own request came back along the chain.
     if (e.state === ObjectState.WAIT_OBJ_READ || e.state === ObjectState.WAIT_OBJ_WRITE) {
-      // Nobody owns the object any more (it was removed): we are its home.
+      // Chains only lead back to their origin through nodes that dropped the object in a remove,
+      // and only the home forwards for them.
+      assert(
+        ctx.self === ctx.defaultOwner,
+        `request for ${ctx.setId}:${ctx.objId} looped back to a non-home node`,
+      );
+      // Retrace our chain until the remove reaches us (REQ_OBJECT_REMOVE makes us wait for ACK2).
+      if (e.probOwner !== ctx.self) return handled(e, [send(e.probOwner, msg)]);
+      // Nobody owns the object any more: we are its home.
       if (noFt) return handled(withEntry(e, { state: ObjectState.INV_OWNER, probOwner: ctx.self }));
       return handled(firstTouchInto(e, ctx, ObjectState.WRITE_OWNER), [{ kind: 'firstTouch' }]);
     }
@@ -234,7 +244,7 @@ function handleCopyRequest(
       const actions: ProtocolAction[] = nodeSetToArray(others).map((to) =>
         send(to, message(ctx, MessageType.REQ_OBJECT_INVALID, requester)),
       );
-      if (nodeSetHas(e.copyset, requester)) {
+      if (nodeSetHas(e.copyset, requester) && hasFlag(msg.flags, RequestFlag.HAS_COPY)) {
         // transfer_write_access: the requester already has the data.
         actions.push(
           send(
@@ -418,14 +428,14 @@ function handleInvalidate(
   ctx: ProtocolContext,
 ): ServerResult {
   const writer = msg.replyNode;
-  // No entry / INV_COPY: our copy was flushed and its INVALIDATION_ACK already travels the chain.
-  if (entry === undefined) return handled(undefined);
+  const ack = send(writer, message(ctx, MessageType.INVALIDATION_ACK, ctx.self));
+  // No entry / INV_COPY: we hold no copy (flushed or removed); say so at once.
+  if (entry === undefined) return handled(undefined, [ack]);
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
-  const ack = send(writer, message(ctx, MessageType.INVALIDATION_ACK, ctx.self));
   switch (e.state) {
     case ObjectState.INV_COPY:
-      return handled(e);
+      return handled(e, [ack]);
     case ObjectState.READ_COPY:
       return handled(
         withEntry(e, { state: ObjectState.INV_COPY, probOwner: writer, hasObject: false }),
@@ -448,18 +458,13 @@ function handleInvalidationAck(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
+  // Acks are only ever direct answers (to REQ_OBJECT_INVALID or SEND_OWNERSHIP), so they reach a node
+  // that waits for them; Kerrighed also forwards unsolicited flush acks along the chain.
   const acker = msg.replyNode;
-  if (entry === undefined) {
-    if (ctx.self !== ctx.defaultOwner) return handled(undefined, [forward(undefined, msg, ctx)]);
-    return unexpected(entry, msg, 'no entry at the default owner');
-  }
+  if (entry === undefined) return unexpected(entry, msg, 'no entry');
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
   switch (e.state) {
-    case ObjectState.INV_COPY:
-    case ObjectState.READ_COPY:
-    case ObjectState.WAIT_OBJ_READ:
-      return handled(e, [forward(e, msg, ctx)]);
     case ObjectState.WAIT_OBJ_WRITE:
       // An ack that overtook the write copy: remember it (merge_ack_set subtracts it later).
       return handled(withEntry(e, { copyset: nodeSetAdd(e.copyset, acker) }));
@@ -542,7 +547,11 @@ function handleRemoveRequest(
       return handled(undefined, [...drop, ack]);
     case ObjectState.WAIT_OBJ_READ:
     case ObjectState.WAIT_OBJ_WRITE:
-      return handled(withEntry(e, { hasObject: false }), [...drop, ack]);
+      // Keep waiting; the home now waits for REMOVE_ACK2 before it answers as INV_OWNER.
+      return handled(withEntry(e, { hasObject: false, ack2Pending: e.ack2Pending || isHome }), [
+        ...drop,
+        ack,
+      ]);
     case ObjectState.WAIT_OBJ_RM_DONE:
       // Two removes race: ours waits for its REMOVE_DONE, the copy goes now.
       return handled(withEntry(e, { hasObject: false, ack2Pending: e.ack2Pending || isHome }), [
@@ -594,9 +603,23 @@ function handleRemoveToManager(
       const actions: ProtocolAction[] = nodeSetToArray(rm).map((to) =>
         send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, remover)),
       );
-      actions.push(send(remover, message(ctx, MessageType.REMOVE_DONE, ctx.self, { rmset: rm })));
+      // The home keeps a tombstone until the remover confirms (REMOVE_ACK2): otherwise it would
+      // first-touch a new object while old copies are still being removed (Kerrighed drops it here).
+      const isHome = ctx.self === ctx.defaultOwner;
+      const flags = isHome ? RequestFlag.NEED_OBJ_RM_ACK2 : 0;
+      actions.push(
+        send(remover, message(ctx, MessageType.REMOVE_DONE, ctx.self, { rmset: rm, flags })),
+      );
       if (e.hasObject) actions.push({ kind: 'removeObject' });
-      return handled(undefined, actions);
+      if (!isHome) return handled(undefined, actions);
+      const tomb = withEntry(e, {
+        state: ObjectState.WAIT_OBJ_RM_ACK2,
+        probOwner: ctx.self,
+        hasObject: false,
+        copyset: EMPTY_NODE_SET,
+        rmset: EMPTY_NODE_SET,
+      });
+      return handled(tomb, actions);
     }
     default:
       // A remove or an ownership change is running here: retry once it settles.
@@ -635,7 +658,8 @@ function handleRemoveDone(entry: ObjectEntry | undefined, msg: KddmMessage): Ser
   if (entry === undefined || entry.state !== ObjectState.WAIT_OBJ_RM_DONE)
     return unexpected(entry, msg, stateName(entry));
   const rmset = nodeSetMinus(msg.rmset ?? EMPTY_NODE_SET, entry.rmset);
-  return handled(withEntry(entry, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset }));
+  const rmAck2 = entry.rmAck2 || hasFlag(msg.flags, RequestFlag.NEED_OBJ_RM_ACK2);
+  return handled(withEntry(entry, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset, rmAck2 }));
 }
 
 function handleRemoveAck2(
@@ -654,6 +678,7 @@ function handleRemoveAck2(
           probOwner: ctx.self,
           copyset: EMPTY_NODE_SET,
           rmset: EMPTY_NODE_SET,
+          ack2Pending: false,
         }),
       );
     case ObjectState.INV_OWNER:
@@ -674,12 +699,13 @@ function handleSendOwnership(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  if (entry === undefined) return handled(undefined);
+  const decline = send(from, message(ctx, MessageType.INVALIDATION_ACK, ctx.self));
+  // No copy here (flushed or removed): decline, the owner offers ownership elsewhere.
+  if (entry === undefined) return handled(undefined, [decline]);
   const e = entry;
   switch (e.state) {
     case ObjectState.INV_COPY:
-      // We flushed our copy; our INVALIDATION_ACK tells the sender.
-      return handled(e);
+      return handled(e, [decline]);
     case ObjectState.READ_COPY: {
       const master = msg.master ?? { copyset: nodeSetOf(ctx.self), rmset: EMPTY_NODE_SET };
       const e2 = withEntry(e, {
@@ -713,6 +739,8 @@ function handleSendOwnership(
 function handleChangeOwnershipAck(entry: ObjectEntry | undefined, msg: KddmMessage): ServerResult {
   if (entry === undefined || entry.state !== ObjectState.WAIT_CHG_OWN_ACK)
     return unexpected(entry, msg, stateName(entry));
+  // A local reader took the copy while ownership was moving: drop it after the put.
+  if (entry.frozenCount > 0) return DEFER;
   const newOwner = msg.newOwner ?? msg.replyNode;
   const drop: ProtocolAction[] = entry.hasObject ? [{ kind: 'invalidate' }] : [];
   const e2 = withEntry(entry, {

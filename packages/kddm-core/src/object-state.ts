@@ -46,7 +46,12 @@ export function isOwnerState(s: ObjectState): boolean {
   );
 }
 
-/** Read bit (bit 21): a local reader may use the local copy. */
+/**
+ * Read bit (bit 21): a local reader may use the local copy. Difference from
+ * Kerrighed: WAIT_CHG_OWN_ACK is not readable. The copy is being handed to
+ * another reader, which may upgrade to write before our ack arrives; a new
+ * local reader would then read a stale copy.
+ */
 export function isReadableState(s: ObjectState): boolean {
   return (
     s === ObjectState.READ_COPY ||
@@ -54,8 +59,7 @@ export function isReadableState(s: ObjectState): boolean {
     s === ObjectState.WRITE_OWNER ||
     s === ObjectState.WRITE_GHOST ||
     s === ObjectState.WAIT_ACK_INV ||
-    s === ObjectState.WAIT_ACK_WRITE ||
-    s === ObjectState.WAIT_CHG_OWN_ACK
+    s === ObjectState.WAIT_ACK_WRITE
   );
 }
 

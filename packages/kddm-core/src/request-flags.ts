@@ -15,6 +15,12 @@ export const RequestFlag = {
   TRY_GRAB: 0x800,
   REMOVE_ON_ACK: 0x1000,
   COW_OBJECT: 0x2000,
+  /**
+   * krg only: a write request from a node that still holds a read copy. The
+   * owner grants write access without data (SEND_WRITE_ACCESS) only then; its
+   * copyset may list nodes that silently flushed their copy.
+   */
+  HAS_COPY: 0x4000,
 } as const;
 
 /** Every defined bit; a message with other bits set is rejected. */

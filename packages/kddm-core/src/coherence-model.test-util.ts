@@ -1,0 +1,357 @@
+// The seeded model-based test of KDDM: n nodes, tasks doing random verbs on a
+// few objects over a network with random delays, and a checker that looks at
+// every node's entries from outside after every delivery and every completed
+// operation. Objects carry their incarnation (set at first touch) and the id
+// of the write that produced their value, so the checker can tell "the last
+// value released by a writer" exactly.
+import { Rng } from '@krg/sim-engine';
+import {
+  KddmError,
+  KddmNoFlushDestination,
+  KddmNoLocalCopy,
+  KddmObjectBusy,
+  KddmRemoveInProgress,
+} from './errors.js';
+import { type IoLinker } from './io-linker.js';
+import { type KddmSet } from './kddm-set.js';
+import { type NodeId } from './node-id.js';
+import { nodeSetHas } from './node-set.js';
+import {
+  ObjectState,
+  isOwnerState,
+  isReadableState,
+  isWritableState,
+  objectStateName,
+} from './object-state.js';
+import { makeCluster } from './sim-net.test-util.js';
+
+export interface Versioned {
+  inc: number;
+  value: number;
+}
+
+export interface ModelOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly tasksPerNode: number;
+  readonly opsPerTask: number;
+  readonly objects: number;
+  readonly localExclusive: boolean;
+  readonly maxDelayNs: number;
+  /** Verbs the tasks draw from (default: all). */
+  readonly verbs?: readonly Verb[];
+}
+
+export type Verb = 'get' | 'grab' | 'tryGrab' | 'find' | 'remove' | 'flush' | 'flushTo' | 'getNoFt';
+const ALL_VERBS: readonly Verb[] = [
+  'get',
+  'get',
+  'grab',
+  'grab',
+  'tryGrab',
+  'find',
+  'remove',
+  'flush',
+  'flushTo',
+  'getNoFt',
+];
+
+export interface ModelReport {
+  readonly seed: number;
+  readonly ops: number;
+  readonly failures: Record<string, number>;
+  readonly messages: number;
+  readonly unexpected: number;
+  readonly checks: number;
+}
+
+class ModelViolation extends Error {}
+
+const ALLOWED_FAILURES = [
+  KddmObjectBusy,
+  KddmRemoveInProgress,
+  KddmNoFlushDestination,
+  KddmNoLocalCopy,
+];
+
+export function randomModelOptions(seed: number, scale = 1): ModelOptions {
+  const r = new Rng(seed);
+  return {
+    seed,
+    nodes: r.intBetween(2, 16),
+    tasksPerNode: r.intBetween(1, 3),
+    opsPerTask: Math.max(1, Math.round(r.intBetween(10, 40) * scale)),
+    objects: r.intBetween(1, 4),
+    localExclusive: r.chance(0.5),
+    maxDelayNs: r.pick([2_000, 50_000, 500_000]),
+  };
+}
+
+/** Run one seeded model; throws (with the seed in the message) on any violation. */
+export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
+  let nextInc = 1;
+  let nextWrite = 1;
+  const linker: IoLinker<Versioned> = {
+    name: 'versioned',
+    firstTouch: () => ({ inc: nextInc++, value: 0 }),
+    importObject: (data) => ({ ...(data as Versioned) }),
+  };
+  const c = makeCluster(o.nodes, o.seed, () => [linker as IoLinker<unknown>], {
+    minDelayNs: 1_000,
+    maxDelayNs: o.maxDelayNs,
+  });
+  const sets = c.nodes.map((n) =>
+    n.createSet<Versioned>({
+      id: 9,
+      linker: 'versioned',
+      home: 'round-robin',
+      localExclusive: o.localExclusive,
+    }),
+  );
+  const rng = c.engine.rng.fork('tasks');
+  /** inc -> value released by the last writer of that incarnation. */
+  const released = new Map<number, number>();
+  /** objId -> node holding it for write and how many local grabs hold it (Kerrighed does not serialize
+   *  local holders unless the set is LOCAL_EXCLUSIVE). */
+  const writers = new Map<number, { node: NodeId; holds: number }>();
+  const failures: Record<string, number> = {};
+  let ops = 0;
+  let checks = 0;
+  let finishedTasks = 0;
+  const totalTasks = o.nodes * o.tasksPerNode;
+  const where = () => `seed ${o.seed} (replay: KRG_SEED=${o.seed}), t=${c.engine.nowNs}ns`;
+
+  const trace: string[] = [];
+  const fail = (what: string): never => {
+    const tail = process.env['KDDM_TRACE']
+      ? `\n${trace.slice(-Number(process.env['KDDM_TRACE'])).join('\n')}`
+      : '';
+    throw new ModelViolation(`${what} — ${where()}${tail}`);
+  };
+
+  const describe = (objId: number) =>
+    sets
+      .map((s, n) => {
+        const e = s.entryOf(objId);
+        const v = s.peek(objId);
+        return e
+          ? `n${n}:${objectStateName(e.state)}${v ? `(${v.inc}/${v.value})` : ''}f${e.frozenCount}p${e.probOwner}`
+          : `n${n}:-`;
+      })
+      .join(' ');
+
+  const check = () => {
+    checks++;
+    for (let objId = 0; objId < o.objects; objId++) {
+      let owners = 0;
+      let writable: NodeId | undefined;
+      let holdersOfCopy = 0;
+      let inc: number | undefined;
+      sets.forEach((s, n) => {
+        const e = s.entryOf(objId);
+        if (e === undefined) return;
+        if (isOwnerState(e.state) && e.state !== ObjectState.WAIT_CHG_OWN_ACK) owners++;
+        if (isWritableState(e.state)) {
+          if (writable !== undefined) fail(`two writable copies of ${objId}: ${describe(objId)}`);
+          writable = n;
+        }
+        const v = s.peek(objId);
+        // Only readable copies count: a copy being handed over (WAIT_CHG_OWN_ACK) is out of reach.
+        if (v === undefined || !isReadableState(e.state)) return;
+        holdersOfCopy++;
+        if (inc === undefined) inc = v.inc;
+        else if (inc !== v.inc) fail(`two incarnations of ${objId} coexist: ${describe(objId)}`);
+        if (writers.get(objId)?.node !== n) {
+          const last = released.get(v.inc) ?? 0;
+          if (v.value !== last)
+            fail(
+              `copy of ${objId} on n${n} holds ${v.value}, last released ${last}: ${describe(objId)}`,
+            );
+        }
+      });
+      if (owners > 1) fail(`${owners} owners of ${objId}: ${describe(objId)}`);
+      if (writable !== undefined && holdersOfCopy > 1)
+        fail(`writable copy of ${objId} on n${writable} is not alone: ${describe(objId)}`);
+      const w = writers.get(objId)?.node;
+      if (w !== undefined && holdersOfCopy > 1)
+        fail(`n${w} holds ${objId} for write but other copies exist: ${describe(objId)}`);
+    }
+  };
+  c.net.afterDelivery = (from, to, w) => {
+    if (w.kind === 'object') {
+      trace.push(
+        `${c.engine.nowNs} ${w.type} ${w.objId} n${from}->n${to} reply=${w.replyNode} f=${w.flags.toString(16)}${w.objectState !== undefined ? ` st=${objectStateName(w.objectState as ObjectState)}` : ''}${w.copyset ? ` cs=${w.copyset.join(',')}` : ''}${w.rmset ? ` rm=${w.rmset.join(',')}` : ''} :: ${describe(w.objId)}`,
+      );
+    }
+    check();
+  };
+
+  const task = async (node: NodeId, t: number) => {
+    const set = sets[node] as KddmSet<Versioned>;
+    const scope = c.scopes[node]!;
+    for (let i = 0; i < o.opsPerTask; i++) {
+      await scope.sleep(rng.intBetween(0, 3 * o.maxDelayNs));
+      const objId = rng.nextInt(o.objects);
+      const kind = rng.pick(o.verbs ?? ALL_VERBS);
+      ops++;
+      trace.push(`${c.engine.nowNs} n${node}.${t} start ${kind} ${objId}`);
+      try {
+        switch (kind) {
+          case 'get':
+          case 'getNoFt':
+          case 'find': {
+            const v =
+              kind === 'get'
+                ? await set.get(objId)
+                : kind === 'getNoFt'
+                  ? await set.getNoFt(objId)
+                  : set.find(objId);
+            if (v !== null) {
+              const last = released.get(v.inc) ?? 0;
+              if (v.value !== last)
+                fail(
+                  `n${node} read ${objId} = ${v.value}, last released ${last}: ${describe(objId)}`,
+                );
+            } else if (kind === 'get') {
+              fail(`get of ${objId} on n${node} returned null`);
+            }
+            check();
+            await scope.sleep(rng.intBetween(0, o.maxDelayNs));
+            if (kind !== 'find' || v !== null) set.put(objId);
+            break;
+          }
+          case 'grab':
+          case 'tryGrab': {
+            const v = kind === 'grab' ? await set.grab(objId) : await set.tryGrab(objId);
+            if (v === null) fail(`grab of ${objId} on n${node} returned null`);
+            const obj = v as Versioned;
+            const held = writers.get(objId);
+            if (held !== undefined && held.node !== node)
+              fail(`n${node} grabbed ${objId} while n${held.node} holds it: ${describe(objId)}`);
+            if (held !== undefined && o.localExclusive)
+              fail(`two local holders of LOCAL_EXCLUSIVE ${objId} on n${node}`);
+            const last = released.get(obj.inc) ?? 0;
+            if (obj.value !== last)
+              fail(`n${node} grabbed ${objId} = ${obj.value}, last released ${last}`);
+            writers.set(objId, { node, holds: (held?.holds ?? 0) + 1 });
+            check();
+            await scope.sleep(rng.intBetween(0, o.maxDelayNs));
+            obj.value = nextWrite++;
+            released.set(obj.inc, obj.value);
+            const now = writers.get(objId)!;
+            if (now.holds === 1) writers.delete(objId);
+            else writers.set(objId, { node, holds: now.holds - 1 });
+            set.put(objId);
+            break;
+          }
+          case 'remove':
+            await set.remove(objId);
+            break;
+          case 'flush':
+            await set.flush(objId);
+            break;
+          case 'flushTo': {
+            const dest = (node + 1 + rng.nextInt(o.nodes - 1)) % o.nodes;
+            await set.flush(objId, dest);
+            break;
+          }
+        }
+      } catch (e) {
+        if (e instanceof ModelViolation) throw e;
+        if (!(e instanceof KddmError) || !ALLOWED_FAILURES.some((cls) => e instanceof cls)) {
+          throw new ModelViolation(
+            `n${node} task ${t} ${kind} ${objId}: ${String(e)} — ${where()}`,
+          );
+        }
+        failures[e.code] = (failures[e.code] ?? 0) + 1;
+      }
+      trace.push(`${c.engine.nowNs} n${node}.${t} end ${kind} ${objId} :: ${describe(objId)}`);
+      check();
+    }
+    finishedTasks++;
+  };
+
+  for (let n = 0; n < o.nodes; n++) {
+    for (let t = 0; t < o.tasksPerNode; t++) c.scopes[n]!.spawn(`task${n}.${t}`, () => task(n, t));
+  }
+  try {
+    await c.engine.run({ maxEvents: 5_000_000 });
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause ?? e;
+    throw new Error(
+      `model run failed: ${cause instanceof Error ? cause.message : String(cause)} — ${where()}`,
+      { cause },
+    );
+  }
+  if (finishedTasks !== totalTasks) {
+    const stuck = [];
+    for (let objId = 0; objId < o.objects; objId++) stuck.push(`${objId}: ${describe(objId)}`);
+    fail(
+      `deadlock: ${totalTasks - finishedTasks} of ${totalTasks} tasks never finished; ${stuck.join(' | ')}`,
+    );
+  }
+  finalCheck(sets, o, fail, describe);
+  return {
+    seed: o.seed,
+    ops,
+    failures,
+    messages: c.net.delivered,
+    unexpected: sets.reduce((a, s) => a + s.counters.unexpected, 0),
+    checks,
+  };
+}
+
+/** At quiescence: one owner per live object, every copy in its copyset, every probable-owner chain reaches it. */
+function finalCheck(
+  sets: KddmSet<Versioned>[],
+  o: ModelOptions,
+  fail: (w: string) => never,
+  describe: (objId: number) => string,
+): void {
+  for (let objId = 0; objId < o.objects; objId++) {
+    const owners: NodeId[] = [];
+    const copies: NodeId[] = [];
+    sets.forEach((s, n) => {
+      const e = s.entryOf(objId);
+      if (e === undefined) return;
+      if (isOwnerState(e.state)) owners.push(n);
+      if (s.peek(objId) !== undefined) copies.push(n);
+      if (e.frozenCount !== 0)
+        fail(`object ${objId} still frozen on n${n} at the end: ${describe(objId)}`);
+      if (s.waitingOps(objId) !== 0 || s.parkedMessages(objId) !== 0)
+        fail(`object ${objId} has waiters or parked messages on n${n}: ${describe(objId)}`);
+      if (
+        ![
+          ObjectState.INV_COPY,
+          ObjectState.READ_COPY,
+          ObjectState.INV_OWNER,
+          ObjectState.READ_OWNER,
+          ObjectState.WRITE_OWNER,
+          ObjectState.WRITE_GHOST,
+        ].includes(e.state as never)
+      ) {
+        fail(`object ${objId} left in ${objectStateName(e.state)} on n${n}: ${describe(objId)}`);
+      }
+    });
+    if (copies.length === 0) continue;
+    if (owners.length !== 1)
+      fail(`object ${objId} has copies but ${owners.length} owners: ${describe(objId)}`);
+    const owner = owners[0] as NodeId;
+    const oe = sets[owner]!.entryOf(objId)!;
+    for (const n of copies)
+      if (!nodeSetHas(oe.copyset, n))
+        fail(`copy on n${n} missing from the owner's copyset: ${describe(objId)}`);
+    // Every node's request reaches the owner along probable owners (no entry: the default owner).
+    for (let n = 0; n < o.nodes; n++) {
+      let at = n;
+      for (let hops = 0; at !== owner; hops++) {
+        if (hops > o.nodes + 1)
+          fail(
+            `probable-owner chain from n${n} for ${objId} never reaches n${owner}: ${describe(objId)}`,
+          );
+        const e = sets[at]!.entryOf(objId);
+        at = e === undefined ? sets[at]!.defaultOwnerOf(objId) : e.probOwner;
+      }
+    }
+  }
+}
