@@ -96,7 +96,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
     firstTouch: () => ({ inc: nextInc++, value: 0 }),
     importObject: (data) => ({ ...(data as Versioned) }),
   };
-  const c = makeCluster(o.nodes, o.seed, () => [linker as IoLinker<unknown>], {
+  const c = makeCluster(o.nodes, o.seed, () => [linker], {
     minDelayNs: 1_000,
     maxDelayNs: o.maxDelayNs,
   });
