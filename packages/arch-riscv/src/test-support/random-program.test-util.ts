@@ -78,7 +78,7 @@ function randomItem(rng: Prng, index: number, count: number): Item {
   const rd = (): number => rng.pick(WRITABLE);
   const rs = (): number => rng.below(32);
   const forward = (): number => Math.min(count, index + rng.between(1, 3));
-  const roll = rng.below(100);
+  const roll = rng.below(106);
   if (roll < 22) return fixed([E.rOp(rng.pick(Object.keys(E.R_OPS)), rd(), rs(), rs())]);
   if (roll < 34) {
     const name = rng.pick(Object.keys(E.I_OPS));
@@ -172,7 +172,61 @@ function randomItem(rng: Prng, index: number, count: number): Item {
     // misaligned SC faults on hardware but qemu checks the reservation first
     return fixed([atomicAddress(rng, true), E.sc(rng.chance(0.5), rd(), rs(), ATOMIC)]);
   }
+  if (roll < 103) return floatingPointMove(rng);
+  if (roll < 105) {
+    // c.addi16sp moves sp and back, with sp-relative accesses in between
+    const delta =
+      16 *
+      rng.pick([
+        ...Array.from({ length: 31 }, (_, i) => i - 31),
+        ...Array.from({ length: 31 }, (_, i) => i + 1),
+      ]);
+    const between = Array.from({ length: rng.below(3) }, () => compressedSpAccess(rng));
+    return fixed([E.cAddi16sp(delta), ...between, E.cAddi16sp(-delta)]);
+  }
   return fixed([rng.chance(0.5) ? E.fence() : E.fenceI()]);
+}
+
+/** F/D loads, stores and raw moves (what glibc uses before any FP arithmetic):
+ *  NaN-boxing of singles shows up in the integer registers and the buffer. */
+function floatingPointMove(rng: Prng): Item {
+  const f = (): number => rng.below(32);
+  const base = rng.pick([SP, BASE_A, BASE_B]);
+  switch (rng.below(6)) {
+    case 0: {
+      const name = rng.pick(['flw', 'fld'] as const);
+      return fixed([E.fLoad(name, f(), base, memoryImm(rng, base, name === 'flw' ? 4 : 8))]);
+    }
+    case 1: {
+      const name = rng.pick(['fsw', 'fsd'] as const);
+      return fixed([E.fStore(name, f(), base, memoryImm(rng, base, name === 'fsw' ? 4 : 8))]);
+    }
+    case 2:
+      return fixed([E.fMove(rng.pick(['fmv.x.w', 'fmv.x.d'] as const), rng.pick(WRITABLE), f())]);
+    case 3:
+      return fixed([E.fMove(rng.pick(['fmv.w.x', 'fmv.d.x'] as const), f(), rng.below(32))]);
+    case 4: {
+      const offset = 8 * rng.below(32);
+      return fixed([
+        E.cFpMem(
+          rng.pick(['c.fld', 'c.fsd'] as const),
+          rng.between(8, 15),
+          rng.pick([BASE_A, BASE_B]),
+          offset,
+        ),
+      ]);
+    }
+    default:
+      return fixed([E.cFpSpMem(rng.pick(['c.fldsp', 'c.fsdsp'] as const), f(), 8 * rng.below(64))]);
+  }
+}
+
+function compressedSpAccess(rng: Prng): E.Insn {
+  const isDouble = rng.chance(0.5);
+  const offset = (isDouble ? 8 : 4) * rng.below(64);
+  if (rng.chance(0.5))
+    return E.cSpMem(isDouble ? 'c.ldsp' : 'c.lwsp', rng.pick(WRITABLE_NONZERO), offset);
+  return E.cSpMem(isDouble ? 'c.sdsp' : 'c.swsp', rng.below(32), offset);
 }
 
 function atomicAddress(rng: Prng, isDouble: boolean): E.Insn {

@@ -348,6 +348,37 @@ export const sc = (
     `sc.${isDouble ? 'd' : 'w'}${ordering(aq, rl)} x${rd}, x${rs2}, (x${rs1})`,
   );
 
+// ------------------------------------------- F/D loads, stores and moves
+
+/** flw / fld frd, imm(rs1). */
+export function fLoad(name: 'flw' | 'fld', frd: number, rs1: number, imm: number): Insn {
+  return iType(0x07, name === 'flw' ? 2 : 3, frd, rs1, imm, `${name} f${frd}, ${imm}(x${rs1})`);
+}
+
+/** fsw / fsd frs2, imm(rs1). */
+export function fStore(name: 'fsw' | 'fsd', frs2: number, rs1: number, imm: number): Insn {
+  return sType(0x27, name === 'fsw' ? 2 : 3, rs1, frs2, imm, `${name} f${frs2}, ${imm}(x${rs1})`);
+}
+
+/** Raw moves between the register files (fmv.x.w sign-extends, fmv.w.x NaN-boxes). */
+export function fMove(
+  name: 'fmv.x.w' | 'fmv.w.x' | 'fmv.x.d' | 'fmv.d.x',
+  rd: number,
+  rs1: number,
+): Insn {
+  const funct7 = { 'fmv.x.w': 0x70, 'fmv.w.x': 0x78, 'fmv.x.d': 0x71, 'fmv.d.x': 0x79 }[name];
+  const toInt = name.startsWith('fmv.x');
+  return rType(
+    0x53,
+    0,
+    funct7,
+    rd,
+    rs1,
+    0,
+    `${name} ${toInt ? 'x' : 'f'}${rd}, ${toInt ? 'f' : 'x'}${rs1}`,
+  );
+}
+
 // -------------------------------------------------------------- RVC (RV64)
 
 /** x8..x15, the registers the 3-bit compressed fields name. */
@@ -534,6 +565,41 @@ export function cMem(
     `${name} x${r}, ${offset}(x${rs1})`,
   );
 }
+/** c.fld / c.fsd with a base and an FP register in x8..x15 / f8..f15. */
+export function cFpMem(name: 'c.fld' | 'c.fsd', fr: number, rs1: number, offset: number): Insn {
+  check(offset >= 0 && offset % 8 === 0 && offset < 256, `${name} offset ${offset}`);
+  const funct3 = name === 'c.fld' ? 0b001 : 0b101;
+  return compressed(
+    (funct3 << 13) |
+      (bit(offset, 3, 5) << 10) |
+      (creg(rs1) << 7) |
+      (bit(offset, 6, 7) << 5) |
+      (creg(fr) << 2),
+    `${name} f${fr}, ${offset}(x${rs1})`,
+  );
+}
+
+/** c.fldsp / c.fsdsp. */
+export function cFpSpMem(name: 'c.fldsp' | 'c.fsdsp', fr: number, offset: number): Insn {
+  check(offset >= 0 && offset % 8 === 0 && offset < 512, `${name} offset ${offset}`);
+  reg(fr);
+  if (name === 'c.fldsp') {
+    return compressed(
+      (0b001 << 13) |
+        (bit(offset, 5) << 12) |
+        (fr << 7) |
+        (bit(offset, 3, 4) << 5) |
+        (bit(offset, 6, 8) << 2) |
+        0x2,
+      `${name} f${fr}, ${offset}(sp)`,
+    );
+  }
+  return compressed(
+    (0b101 << 13) | (((bit(offset, 3, 5) << 3) | bit(offset, 6, 8)) << 7) | (fr << 2) | 0x2,
+    `${name} f${fr}, ${offset}(sp)`,
+  );
+}
+
 /** c.lwsp / c.ldsp / c.swsp / c.sdsp. */
 export function cSpMem(
   name: 'c.lwsp' | 'c.ldsp' | 'c.swsp' | 'c.sdsp',
