@@ -31,6 +31,24 @@ export {
 } from './abi/signals.js';
 export { decodeWaitStatus, encodeWaitStatus, shellExitStatus } from './abi/wait-status.js';
 export {
+  NO_RETURN,
+  argAddress,
+  argInt,
+  argLong,
+  argUint,
+  block,
+  fail,
+  readUserString,
+  ret,
+} from './syscall.js';
+export { ROOT_CREDENTIALS, Task } from './task.js';
+export { ACCOUNTING_SLOT, newAccounting } from './accounting.js';
+export { CLOCK_TICKS_PER_SECOND, PROCESS_SYSCALLS, encodeRusage } from './process-syscalls.js';
+export { TaskSlot } from './task-slot.js';
+export { SIGACTION_SLOT } from './sigaction-view.js';
+export { WaitQueue } from './wait-queue.js';
+export { AssertionError } from './assert.js';
+export {
   EpmError,
   ProcessExportFailed,
   ProcessImportFailed,
@@ -48,3 +66,15 @@ export type { GhostSection, SectionName } from './ghost-section.js';
 export type { ErrnoName } from './abi/errno.js';
 export type { SignalName, Sigset } from './abi/signals.js';
 export type { WaitStatus } from './abi/wait-status.js';
+export type {
+  KernelServices,
+  SignalInfo,
+  SyscallContext,
+  SyscallEntry,
+  SyscallHandler,
+  SyscallOutcome,
+  UserMemory,
+} from './syscall.js';
+export type { Credentials, TaskState } from './task.js';
+export type { TaskAccounting } from './accounting.js';
+export type { Disposition, SigactionView } from './sigaction-view.js';

@@ -1,3 +1,18 @@
-// Public surface of @krg/epm-sighand. Nothing is exported yet: this package is a
-// home for code that later issues add (see README.md).
-export {};
+// Public surface of @krg/epm-sighand.
+export {
+  SA_NOCLDSTOP,
+  SA_NOCLDWAIT,
+  SA_NODEFER,
+  SA_ONSTACK,
+  SA_RESETHAND,
+  SA_RESTART,
+  SA_RESTORER,
+  SA_SIGINFO,
+  SIGHAND_SLOT,
+  SIG_DFL,
+  SIG_IGN,
+  Sighand,
+  isUncatchable,
+} from './sighand.js';
+export { SIGHAND_SYSCALLS } from './sighand-syscalls.js';
+export type { Sigaction } from './sighand.js';

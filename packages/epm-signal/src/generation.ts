@@ -4,11 +4,8 @@
 // to be ignored — SIG_IGN, or SIG_DFL with an "ignore" default — is dropped
 // at once unless it is blocked (a blocked signal stays pending, since the
 // action may change before it is unblocked). SIGKILL is never dropped.
-import { SIGNAL, sigbit, sigHas, type Sigset } from '@krg/epm-core';
+import { SIGNAL, sigbit, sigHas, type Disposition, type Sigset } from '@krg/epm-core';
 import { defaultAction, isStopSignal } from './default-action.js';
-
-/** How a process disposes of a signal (read from sighand through epm-core's interface). */
-export type Disposition = 'default' | 'ignore' | 'handler';
 
 export interface GenerationDecision {
   /** Queue the signal, or drop it as ignored. */

@@ -1,5 +1,10 @@
-// Public surface of @krg/kernel. So far: the file table (descriptors, open
-// file descriptions, pipes, the read-only image store) and wait queues.
+// Public surface of @krg/kernel: the Cluster and its nodes' kernels, and the
+// file table (descriptors, open file descriptions, pipes, consoles, the
+// read-only image store).
+export { Cluster, ClusterConfigInvalid } from './cluster.js';
+export { ConsoleFile, ConsoleInput } from './files/console.js';
+export { GuestNotSupported, NodeKernel } from './process/node-kernel.js';
+export { buildSyscallTable } from './syscall-table.js';
 export { FdTable } from './files/fd-table.js';
 export { ImageStore, ImageStoreError } from './files/image-store.js';
 export { OpenFile } from './files/open-file.js';
@@ -27,7 +32,6 @@ export {
   O_WRONLY,
   SETFL_MASK,
 } from './files/open-flags.js';
-export { WaitQueue } from './wait-queue.js';
 export {
   FDS_PER_PROCESS_DEFAULT,
   FDS_PER_PROCESS_MAX,
@@ -39,6 +43,9 @@ export {
   PIPE_CAPACITY_BYTES,
 } from './limits.js';
 export { AssertionError } from './assert.js';
+export type { ClusterOptions, StandardStreams, StartRequest } from './cluster.js';
+export type { ConsoleSink, HostFdKind } from './files/console.js';
+export type { ExecFailure } from './process/exec.js';
 export type { FdEntry, FdErrno, FdResult } from './files/fd-table.js';
 export type {
   ImageDirectory,

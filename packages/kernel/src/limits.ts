@@ -27,3 +27,27 @@ export const IMAGE_FILE_BYTES_MAX = 256 * 1024 * 1024;
 
 /** Symbolic links followed while resolving one path (Linux's MAXSYMLINKS). */
 export const SYMLINKS_FOLLOWED_MAX = 40;
+
+/** Length of a CPU time slice on the simulated clock, in ns. */
+export const TIME_SLICE_NS = 1_000_000;
+
+/** What one system call costs on the simulated clock, in CPU instructions. */
+export const SYSCALL_COST_INSTRUCTIONS = 200;
+
+/** Processes one node may hold (tasks of every state but reaped). */
+export const TASKS_PER_NODE_MAX = 32768;
+
+/** argv and envp entries exec accepts (Linux's MAX_ARG_STRINGS is larger; this bounds memory). */
+export const EXEC_ARGS_MAX = 65536;
+
+/** Largest transfer of one read or write, in bytes (Linux's MAX_RW_COUNT). */
+export const IO_BYTES_MAX = 0x7ffff000;
+
+/** iovec entries one readv/writev takes (Linux's UIO_MAXIOV). */
+export const IOV_MAX = 1024;
+
+/** Bytes one getrandom call returns at most (Linux caps a call at 32 MiB − 1). */
+export const GETRANDOM_BYTES_MAX = 33554431;
+
+/** Nodes one cluster may have (Kerrighed's 8 node bits). */
+export const CLUSTER_NODES_MAX = 256;

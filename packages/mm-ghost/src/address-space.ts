@@ -173,6 +173,23 @@ export class AddressSpace implements GuestMemory {
     return r.brk;
   }
 
+  /**
+   * Drops the pages of a mapped range so they read as zero again
+   * (MADV_DONTNEED on private memory). Shared mappings keep their contents:
+   * the frame is only unlinked from this space's view when it is private.
+   */
+  discard(address: number, lengthBytes: number): void {
+    const first = Math.floor(address / PAGE_BYTES);
+    const end = Math.ceil((address + lengthBytes) / PAGE_BYTES);
+    for (let p = first; p < end; p++) {
+      const vma = this.map.vmas.find(p * PAGE_BYTES);
+      if (vma === undefined || vma.isShared) continue;
+      this.#frames.get(p)?.release();
+      this.#frames.delete(p);
+    }
+    if (lengthBytes > 0) this.onInvalidate(address, lengthBytes);
+  }
+
   /** A copy-on-write child for fork: the same mappings, every frame shared. */
   fork(): AddressSpace {
     const child = new AddressSpace();

@@ -30,30 +30,24 @@ const ok = (value: number): FdResult => ({ ok: true, value });
 const fail = (errno: FdErrno): FdResult => ({ ok: false, errno });
 
 export class FdTable {
-  // Index = fd; holes are undefined. Never longer than the limit.
+  // Index = fd; holes are undefined.
   readonly #entries: (FdEntry | undefined)[] = [];
-  #limit: number;
+  readonly #limitOf: () => number;
 
-  constructor(limit = FDS_PER_PROCESS_DEFAULT) {
-    assert(
-      Number.isInteger(limit) && limit > 0 && limit <= FDS_PER_PROCESS_MAX,
-      'fd limit in range',
-    );
-    this.#limit = limit;
+  /**
+   * `limit` is RLIMIT_NOFILE's soft limit, or a function that reads it (the
+   * limit lives in the signal object and setrlimit may change it); open
+   * descriptors above a lowered limit stay open, as on Linux.
+   */
+  constructor(limit: number | (() => number) = FDS_PER_PROCESS_DEFAULT) {
+    this.#limitOf = typeof limit === 'number' ? () => limit : limit;
   }
 
-  /** The RLIMIT_NOFILE soft limit this table enforces. */
+  /** The RLIMIT_NOFILE soft limit this table enforces now. */
   get limit(): number {
-    return this.#limit;
-  }
-
-  /** Lowers or raises the limit; open descriptors above it stay open, as on Linux. */
-  setLimit(limit: number): void {
-    assert(
-      Number.isInteger(limit) && limit > 0 && limit <= FDS_PER_PROCESS_MAX,
-      'fd limit in range',
-    );
-    this.#limit = limit;
+    const limit = Math.min(this.#limitOf(), FDS_PER_PROCESS_MAX);
+    assert(Number.isInteger(limit) && limit >= 0, 'fd limit in range');
+    return limit;
   }
 
   get(fd: number): FdEntry | undefined {
@@ -113,7 +107,7 @@ export class FdTable {
     if ((flags & ~O_CLOEXEC) !== 0) return fail('EINVAL');
     const entry = this.get(fd);
     if (entry === undefined) return fail('EBADF');
-    if (!Number.isInteger(newFd) || newFd < 0 || newFd >= this.#limit) return fail('EBADF');
+    if (!Number.isInteger(newFd) || newFd < 0 || newFd >= this.limit) return fail('EBADF');
     if (fd === newFd) return fail('EINVAL');
     this.installAt(newFd, entry.file.retain(), (flags & O_CLOEXEC) !== 0);
     return ok(newFd);
@@ -126,7 +120,7 @@ export class FdTable {
     switch (cmd) {
       case F_DUPFD:
       case F_DUPFD_CLOEXEC:
-        if (!Number.isInteger(arg) || arg < 0 || arg >= this.#limit) return fail('EINVAL');
+        if (!Number.isInteger(arg) || arg < 0 || arg >= this.limit) return fail('EINVAL');
         return this.#dupFrom(fd, arg, cmd === F_DUPFD_CLOEXEC);
       case F_GETFD:
         return ok(entry.isCloseOnExec ? FD_CLOEXEC : 0);
@@ -144,8 +138,8 @@ export class FdTable {
   }
 
   /** A copy for a forked child: every description is shared, one more reference each. */
-  fork(): FdTable {
-    const child = new FdTable(this.#limit);
+  fork(limit: number | (() => number) = this.#limitOf): FdTable {
+    const child = new FdTable(limit);
     for (const [fd, e] of this.entries())
       child.#entries[fd] = { file: e.file.retain(), isCloseOnExec: e.isCloseOnExec };
     return child;
@@ -171,7 +165,7 @@ export class FdTable {
   }
 
   #lowestFree(minFd: number): number | undefined {
-    for (let fd = minFd; fd < this.#limit; fd++) if (this.#entries[fd] === undefined) return fd;
+    for (let fd = minFd; fd < this.limit; fd++) if (this.#entries[fd] === undefined) return fd;
     return undefined;
   }
 

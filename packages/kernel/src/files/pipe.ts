@@ -5,7 +5,7 @@
 // block here: they say 'block' and the caller waits on the pipe's queues.
 import { assert } from '../assert.js';
 import { PIPE_ATOMIC_BYTES, PIPE_CAPACITY_BYTES } from '../limits.js';
-import { WaitQueue } from '../wait-queue.js';
+import { WaitQueue } from '@krg/epm-core';
 import { OpenFile } from './open-file.js';
 import { O_NONBLOCK, O_RDONLY, O_WRONLY } from './open-flags.js';
 

@@ -1,0 +1,262 @@
+// The process syscalls epm-core owns (DESIGN.md): identity (getpid, getppid,
+// gettid, the uid/gid getters), process groups and sessions (getpgid,
+// setpgid, getsid, setsid), exit and exit_group, the thread bookkeeping glibc
+// performs at start-up (set_tid_address, set_robust_list, rseq), futex for
+// one thread, and CPU accounting (times, getrusage).
+import { ERRNO } from './abi/errno.js';
+import { ACCOUNTING_SLOT } from './accounting.js';
+import {
+  NO_RETURN,
+  argAddress,
+  argInt,
+  argUint,
+  block,
+  fail,
+  ret,
+  type SyscallContext,
+  type SyscallEntry,
+  type SyscallOutcome,
+  type UserMemory,
+} from './syscall.js';
+import type { Task } from './task.js';
+import { WaitQueue } from './wait-queue.js';
+
+/** Clock ticks per second reported to user space (AT_CLKTCK, times). */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+function sysGetpid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.tgid);
+}
+function sysGettid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.pid);
+}
+function sysGetppid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.parentPid);
+}
+function sysGetuid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.credentials.uid);
+}
+function sysGeteuid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.credentials.euid);
+}
+function sysGetgid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.credentials.gid);
+}
+function sysGetegid(ctx: SyscallContext): SyscallOutcome {
+  return ret(ctx.task.credentials.egid);
+}
+
+/** The task a pid argument names: 0 is the caller. */
+function target(ctx: SyscallContext, pid: number): Task | undefined {
+  if (pid === 0) return ctx.task;
+  const t = ctx.kernel.findTask(pid);
+  return t === undefined || t.state === 'dead' ? undefined : t;
+}
+
+function sysGetpgid(ctx: SyscallContext): SyscallOutcome {
+  const pid = argInt(ctx, 0);
+  if (pid < 0) return fail('ESRCH');
+  const t = target(ctx, pid);
+  return t === undefined ? fail('ESRCH') : ret(t.pgid);
+}
+
+function sysGetsid(ctx: SyscallContext): SyscallOutcome {
+  const pid = argInt(ctx, 0);
+  if (pid < 0) return fail('ESRCH');
+  const t = target(ctx, pid);
+  return t === undefined ? fail('ESRCH') : ret(t.sid);
+}
+
+function sysSetsid(ctx: SyscallContext): SyscallOutcome {
+  const task = ctx.task;
+  // A process group leader, or the id of any existing group, cannot start a session.
+  if (ctx.kernel.allTasks().some((t) => t.state !== 'dead' && t.pgid === task.pid))
+    return fail('EPERM');
+  task.sid = task.pid;
+  task.pgid = task.pid;
+  return ret(task.pid);
+}
+
+/** setpgid's rules (Linux's sys_setpgid). */
+function sysSetpgid(ctx: SyscallContext): SyscallOutcome {
+  const pidArg = argInt(ctx, 0);
+  const pgidArg = argInt(ctx, 1);
+  if (pidArg < 0 || pgidArg < 0) return fail('EINVAL');
+  const self = ctx.task;
+  const t = pidArg === 0 ? self : ctx.kernel.findTask(pidArg);
+  if (t === undefined || t.state === 'dead') return fail('ESRCH');
+  const pgid = pgidArg === 0 ? t.pid : pgidArg;
+  if (t !== self) {
+    if (t.parentPid !== self.pid) return fail('ESRCH');
+    if (t.sid !== self.sid) return fail('EPERM');
+    if (t.hasExeced) return fail('EACCES');
+  }
+  if (t.sid === t.pid) return fail('EPERM');
+  if (pgid !== t.pid) {
+    const isGroupInSession = ctx.kernel
+      .allTasks()
+      .some((o) => o.state !== 'dead' && o.pgid === pgid && o.sid === self.sid);
+    if (!isGroupInSession) return fail('EPERM');
+  }
+  t.pgid = pgid;
+  return ret(0);
+}
+
+function sysExit(ctx: SyscallContext): SyscallOutcome {
+  ctx.kernel.exitTask(ctx.task, { kind: 'exited', code: argInt(ctx, 0) & 0xff });
+  return NO_RETURN;
+}
+
+function sysSetTidAddress(ctx: SyscallContext): SyscallOutcome {
+  ctx.task.get(ACCOUNTING_SLOT).clearChildTid = argAddress(ctx, 0) ?? 0;
+  return ret(ctx.task.pid);
+}
+
+function sysSetRobustList(ctx: SyscallContext): SyscallOutcome {
+  // struct robust_list_head is 24 bytes on 64-bit Linux.
+  if (argAddress(ctx, 1) !== 24) return fail('EINVAL');
+  ctx.task.get(ACCOUNTING_SLOT).robustListHead = argAddress(ctx, 0) ?? 0;
+  return ret(0);
+}
+
+/** krg answers rseq as a kernel built without it does; glibc then runs without. */
+function sysRseq(): SyscallOutcome {
+  return ret(-ERRNO.ENOSYS);
+}
+
+const FUTEX_WAIT = 0;
+const FUTEX_WAKE = 1;
+const FUTEX_WAIT_BITSET = 9;
+const FUTEX_WAKE_BITSET = 10;
+const FUTEX_PRIVATE_FLAG = 128;
+const FUTEX_CLOCK_REALTIME = 256;
+
+// Futex wait queues per address space and word address. Only a task that
+// shares the memory (a thread; or shared memory, later) can wake a waiter.
+const futexQueues = new WeakMap<UserMemory, Map<number, WaitQueue>>();
+
+function futexQueue(memory: UserMemory, address: number): WaitQueue {
+  let byAddress = futexQueues.get(memory);
+  if (byAddress === undefined) {
+    byAddress = new Map();
+    futexQueues.set(memory, byAddress);
+  }
+  let queue = byAddress.get(address);
+  if (queue === undefined) {
+    queue = new WaitQueue();
+    byAddress.set(address, queue);
+  }
+  return queue;
+}
+
+function sysFutex(ctx: SyscallContext): SyscallOutcome {
+  const address = argAddress(ctx, 0);
+  const rawOp = argInt(ctx, 1);
+  const op = rawOp & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  const value = argUint(ctx, 2);
+  if (address === undefined) return fail('EFAULT');
+  if (address % 4 !== 0) return fail('EINVAL');
+  if (op === FUTEX_WAKE || op === FUTEX_WAKE_BITSET) {
+    const queue = futexQueue(ctx.memory, address);
+    const woken = Math.min(queue.size, value);
+    queue.wakeAll();
+    return ret(woken);
+  }
+  if (op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET) return fail('ENOSYS');
+  if (ctx.isRetry) {
+    // progress holds the deadline (0: none): past it, the wait timed out.
+    return ctx.progress > 0 && ctx.nowNs >= ctx.progress ? fail('ETIMEDOUT') : ret(0);
+  }
+  const word = ctx.memory.readUser(address, 4);
+  if (word === 'EFAULT') return fail('EFAULT');
+  if (new DataView(word.buffer, word.byteOffset, 4).getUint32(0, true) !== value)
+    return fail('EAGAIN');
+  const queue = futexQueue(ctx.memory, address);
+  if (ctx.args[3] === 0n) return block([queue]);
+  if ((rawOp & FUTEX_CLOCK_REALTIME) !== 0) {
+    // Absolute deadlines on CLOCK_REALTIME need the kernel's epoch: not supported yet.
+    return fail('ENOSYS');
+  }
+  const ts = ctx.memory.readUser(argAddress(ctx, 3) ?? -1, 16);
+  if (ts === 'EFAULT') return fail('EFAULT');
+  const v = new DataView(ts.buffer, ts.byteOffset, 16);
+  const sec = v.getBigInt64(0, true);
+  const nsec = v.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return fail('EINVAL');
+  const ns = Number(sec * 1_000_000_000n + nsec);
+  // FUTEX_WAIT takes a relative timeout; FUTEX_WAIT_BITSET an absolute one.
+  const deadline = Math.max(1, op === FUTEX_WAIT ? ctx.nowNs + ns : ns);
+  return block([queue], { untilNs: deadline, progress: deadline });
+}
+
+function ticks(ns: number): bigint {
+  return BigInt(Math.floor((ns * CLOCK_TICKS_PER_SECOND) / 1e9));
+}
+
+function sysTimes(ctx: SyscallContext): SyscallOutcome {
+  const acc = ctx.task.get(ACCOUNTING_SLOT);
+  if (ctx.args[0] !== 0n) {
+    const buf = argAddress(ctx, 0);
+    const out = new Uint8Array(32);
+    const v = new DataView(out.buffer);
+    v.setBigInt64(0, ticks(acc.userNs), true);
+    v.setBigInt64(8, ticks(acc.systemNs), true);
+    v.setBigInt64(16, ticks(acc.childUserNs), true);
+    v.setBigInt64(24, ticks(acc.childSystemNs), true);
+    if (buf === undefined || ctx.memory.writeUser(buf, out) !== 'ok') return fail('EFAULT');
+  }
+  return ret(ticks(ctx.nowNs));
+}
+
+/** struct rusage (144 bytes): utime and stime timevals, maxrss in KiB, the rest zero. */
+export function encodeRusage(
+  userNs: number,
+  systemNs: number,
+  maxResidentPages: number,
+): Uint8Array {
+  const out = new Uint8Array(144);
+  const v = new DataView(out.buffer);
+  const tv = (at: number, ns: number): void => {
+    v.setBigInt64(at, BigInt(Math.floor(ns / 1e9)), true);
+    v.setBigInt64(at + 8, BigInt(Math.floor((ns % 1e9) / 1000)), true);
+  };
+  tv(0, userNs);
+  tv(16, systemNs);
+  v.setBigInt64(32, BigInt(maxResidentPages * 4), true);
+  return out;
+}
+
+function sysGetrusage(ctx: SyscallContext): SyscallOutcome {
+  const who = argInt(ctx, 0);
+  const buf = argAddress(ctx, 1);
+  const acc = ctx.task.get(ACCOUNTING_SLOT);
+  let out: Uint8Array;
+  if (who === 0 || who === 1) out = encodeRusage(acc.userNs, acc.systemNs, acc.maxResidentPages);
+  else if (who === -1) out = encodeRusage(acc.childUserNs, acc.childSystemNs, 0);
+  else return fail('EINVAL');
+  if (buf === undefined) return fail('EFAULT');
+  return ctx.memory.writeUser(buf, out) === 'ok' ? ret(0) : fail('EFAULT');
+}
+
+/** epm-core's rows of the syscall table (riscv64 numbers). exit_group is exit for single-threaded tasks. */
+export const PROCESS_SYSCALLS: readonly SyscallEntry[] = [
+  { nr: 93, name: 'exit', handler: sysExit },
+  { nr: 94, name: 'exit_group', handler: sysExit },
+  { nr: 96, name: 'set_tid_address', handler: sysSetTidAddress },
+  { nr: 98, name: 'futex', handler: sysFutex },
+  { nr: 99, name: 'set_robust_list', handler: sysSetRobustList },
+  { nr: 153, name: 'times', handler: sysTimes },
+  { nr: 154, name: 'setpgid', handler: sysSetpgid },
+  { nr: 155, name: 'getpgid', handler: sysGetpgid },
+  { nr: 156, name: 'getsid', handler: sysGetsid },
+  { nr: 157, name: 'setsid', handler: sysSetsid },
+  { nr: 165, name: 'getrusage', handler: sysGetrusage },
+  { nr: 172, name: 'getpid', handler: sysGetpid },
+  { nr: 173, name: 'getppid', handler: sysGetppid },
+  { nr: 174, name: 'getuid', handler: sysGetuid },
+  { nr: 175, name: 'geteuid', handler: sysGeteuid },
+  { nr: 176, name: 'getgid', handler: sysGetgid },
+  { nr: 177, name: 'getegid', handler: sysGetegid },
+  { nr: 178, name: 'gettid', handler: sysGettid },
+  { nr: 293, name: 'rseq', handler: sysRseq },
+];

@@ -1,0 +1,163 @@
+// The syscall-handler contract: how a subsystem's handler sees the calling
+// task, reads its arguments and user memory, answers, and blocks. The
+// kernel assembles handlers from every subsystem into its table (indexed by
+// riscv64 syscall number) and runs them; handlers never touch the CPU.
+//
+// Blocking follows Linux's wait loops: a handler that cannot finish now
+// returns `block` with the wait queues (and optional deadline) it waits on;
+// the kernel puts the task to sleep and runs the same handler again, with
+// the same arguments, when a queue wakes it or the deadline passes. A
+// handler therefore re-checks its condition from scratch each time, and
+// returns `block` right after its last check, with no await in between, so
+// no wake-up can fall between the check and the sleep.
+import { ERRNO, type ErrnoName } from './abi/errno.js';
+import type { WaitStatus } from './abi/wait-status.js';
+
+/** Who sent a signal and how (the fields of siginfo the kernel fills at generation). */
+export interface SignalInfo {
+  /** si_code: SI_USER (0) for kill, SI_TKILL (−6) for tkill/tgkill, SI_KERNEL (0x80). */
+  readonly code: number;
+  readonly senderPid: number;
+  readonly senderUid: number;
+}
+import type { Task } from './task.js';
+import type { WaitQueue } from './wait-queue.js';
+
+/** Copies between kernel and the calling task's user memory, with user-access permissions. */
+export interface UserMemory {
+  readUser(address: number, length: number): Uint8Array | 'EFAULT';
+  writeUser(address: number, bytes: Uint8Array): 'ok' | 'EFAULT';
+}
+
+/**
+ * What the kernel offers handlers of every subsystem: the operations that
+ * need the scheduler or another subsystem's state. The kernel implements it;
+ * subsystems only see this interface.
+ */
+export interface KernelServices {
+  /**
+   * Generates a signal for a task (kill, SIGPIPE on a broken pipe, …) and
+   * wakes it if it sleeps, so delivery happens at its next return to user
+   * space. `info` defaults to a kernel-sent siginfo.
+   */
+  sendSignal(task: Task, sig: number, info?: SignalInfo): void;
+  /** Ends the calling task (exit, exit_group, a fatal signal). */
+  exitTask(task: Task, status: WaitStatus): void;
+  /** The task with this pid, wherever the kernel can find it; undefined if none. */
+  findTask(pid: number): Task | undefined;
+  /** Every task the kernel knows, in pid order (zombies included). */
+  allTasks(): readonly Task[];
+}
+
+export interface SyscallContext {
+  readonly task: Task;
+  readonly kernel: KernelServices;
+  /** a0–a5 as unsigned 64-bit values. */
+  readonly args: readonly bigint[];
+  readonly memory: UserMemory;
+  /** The current simulated instant. */
+  readonly nowNs: number;
+  /** True when this run of the handler follows a wake-up (not the first attempt). */
+  readonly isRetry: boolean;
+  /**
+   * Work an earlier attempt of this call already did (bytes written to a
+   * pipe before it blocked): the handler continues from there. 0 at first.
+   */
+  readonly progress: number;
+}
+
+export type SyscallOutcome =
+  /** Write `value` (a result, or −errno) to a0 and continue. */
+  | { readonly kind: 'return'; readonly value: bigint }
+  /**
+   * Sleep until a queue wakes the task or `untilNs` passes, then run the
+   * handler again, with `progress` as its context's progress.
+   */
+  | {
+      readonly kind: 'block';
+      readonly queues: readonly WaitQueue[];
+      readonly untilNs?: number;
+      readonly progress?: number;
+    }
+  /** The handler changed the task's execution itself (exit, a successful execve, rt_sigreturn): write nothing. */
+  | { readonly kind: 'no-return' };
+
+export type SyscallHandler = (ctx: SyscallContext) => SyscallOutcome | Promise<SyscallOutcome>;
+
+export interface SyscallEntry {
+  /** riscv64 (asm-generic) syscall number. */
+  readonly nr: number;
+  readonly name: string;
+  readonly handler: SyscallHandler;
+}
+
+const U64 = (1n << 64n) - 1n;
+
+export function ret(value: number | bigint): SyscallOutcome {
+  return { kind: 'return', value: BigInt.asUintN(64, BigInt(value)) & U64 };
+}
+
+export function fail(errno: ErrnoName): SyscallOutcome {
+  return ret(-ERRNO[errno]);
+}
+
+export function block(
+  queues: readonly WaitQueue[],
+  options: { readonly untilNs?: number; readonly progress?: number } = {},
+): SyscallOutcome {
+  return { kind: 'block', queues, ...options };
+}
+
+export const NO_RETURN: SyscallOutcome = { kind: 'no-return' };
+
+/** Argument `i` as a C int (the low 32 bits, signed). */
+export function argInt(ctx: SyscallContext, i: number): number {
+  return Number(BigInt.asIntN(32, ctx.args[i] ?? 0n));
+}
+
+/** Argument `i` as an unsigned C int. */
+export function argUint(ctx: SyscallContext, i: number): number {
+  return Number(BigInt.asUintN(32, ctx.args[i] ?? 0n));
+}
+
+/** Argument `i` as a signed 64-bit long. */
+export function argLong(ctx: SyscallContext, i: number): bigint {
+  return BigInt.asIntN(64, ctx.args[i] ?? 0n);
+}
+
+/**
+ * Argument `i` as a user address or size: a safe integer, or undefined when
+ * it is beyond 2^53 (no user mapping lies there: the caller answers EFAULT
+ * or EINVAL).
+ */
+export function argAddress(ctx: SyscallContext, i: number): number | undefined {
+  const v = ctx.args[i] ?? 0n;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+}
+
+/** Reads a NUL-terminated string of at most `maxBytes` (NUL included) from user memory. */
+export function readUserString(
+  memory: UserMemory,
+  address: number,
+  maxBytes: number,
+):
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly errno: 'EFAULT' | 'ENAMETOOLONG' } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < maxBytes) {
+    // Read up to the end of the current page so an unmapped next page is not touched.
+    const at = address + total;
+    const n = Math.min(4096 - (at % 4096), maxBytes - total);
+    const bytes = memory.readUser(at, n);
+    if (bytes === 'EFAULT') return { ok: false, errno: 'EFAULT' };
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) {
+      chunks.push(bytes.subarray(0, nul));
+      return { ok: true, value: Buffer.concat(chunks).toString('utf8') };
+    }
+    chunks.push(bytes);
+    total += n;
+  }
+  return { ok: false, errno: 'ENAMETOOLONG' };
+}

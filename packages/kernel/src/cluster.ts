@@ -1,0 +1,207 @@
+// The Cluster: N simulated nodes on one engine sharing one image store —
+// the API the CLI and the tests use to boot nodes, start programs on a
+// node, list processes and run the simulation.
+import {
+  ACCOUNTING_SLOT,
+  ROOT_CREDENTIALS,
+  SIGACTION_SLOT,
+  Task,
+  newAccounting,
+  type KernelServices,
+  type SignalInfo,
+  type SyscallEntry,
+} from '@krg/epm-core';
+import { SIGHAND_SLOT, Sighand } from '@krg/epm-sighand';
+import { RLIMIT_NOFILE, SIGNAL_SLOT, generateSignal, newSignalState } from '@krg/epm-signal';
+import {
+  DEFAULT_COST_MODEL,
+  SimEngine,
+  nodeCost,
+  type CostModel,
+  type RunResult,
+} from '@krg/sim-engine';
+import { SI_KERNEL } from '@krg/arch-riscv';
+import { ConsoleFile, ConsoleInput, type ConsoleSink, type HostFdKind } from './files/console.js';
+import { FdTable } from './files/fd-table.js';
+import { ImageStore } from './files/image-store.js';
+import { CLUSTER_NODES_MAX } from './limits.js';
+import { NodeKernel } from './process/node-kernel.js';
+import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
+import { FILES_SLOT, FS_SLOT } from './process/task-slots.js';
+import { buildSyscallTable } from './syscall-table.js';
+
+/** A bad cluster description or start request: nothing was created. */
+export class ClusterConfigInvalid extends Error {
+  override readonly name = 'ClusterConfigInvalid';
+  readonly code = 'CLUSTER_CONFIG_INVALID';
+}
+
+export interface ClusterOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly cost?: CostModel;
+  /** Simulated wall-clock time at instant 0 (CLOCK_REALTIME), ns since the epoch. */
+  readonly epochNs?: number;
+}
+
+/** Where a started program's standard streams go. */
+export interface StandardStreams {
+  readonly stdin: ConsoleInput;
+  readonly stdout: { readonly sink: ConsoleSink; readonly kind: HostFdKind };
+  readonly stderr: { readonly sink: ConsoleSink; readonly kind: HostFdKind };
+}
+
+export interface StartRequest {
+  readonly node: number;
+  /** Path in the image store (argv[0] is given separately, as the user typed it). */
+  readonly path: string;
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
+  readonly streams: StandardStreams;
+}
+
+/** 2026-01-01T00:00:00Z: a fixed simulated epoch, so runs do not depend on the host clock. */
+const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000;
+
+export class Cluster {
+  readonly engine: SimEngine;
+  readonly store = new ImageStore();
+  readonly nodes: readonly NodeKernel[];
+  readonly #services: KernelServices;
+  /** Called whenever a task is reaped. */
+  onTaskReaped: (task: Task) => void = () => {};
+
+  constructor(options: ClusterOptions) {
+    if (
+      !Number.isInteger(options.nodes) ||
+      options.nodes < 1 ||
+      options.nodes > CLUSTER_NODES_MAX
+    ) {
+      throw new ClusterConfigInvalid(
+        `nodes must be an integer in 1..${CLUSTER_NODES_MAX}, found ${options.nodes}`,
+      );
+    }
+    if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
+      throw new ClusterConfigInvalid(
+        `seed must be a non-negative safe integer, found ${options.seed}`,
+      );
+    }
+    const cost = options.cost ?? DEFAULT_COST_MODEL;
+    this.engine = new SimEngine({ seed: options.seed });
+    const epochNs = options.epochNs ?? DEFAULT_EPOCH_NS;
+    this.#services = {
+      sendSignal: (task, sig, info) => this.#sendSignal(task, sig, info),
+      exitTask: (task, status) => this.#node(task.node).exit(task, status),
+      findTask: (pid) => this.findTask(pid),
+      allTasks: () => this.tasks(),
+    };
+    const nodes: NodeKernel[] = [];
+    for (let id = 0; id < options.nodes; id++) {
+      const rng = this.engine.rng.fork(`node${id}`);
+      const syscalls: Map<number, SyscallEntry> = buildSyscallTable(this.store, {
+        nodeId: id,
+        epochNs,
+        rng,
+        totalMemoryBytes: 4 * 1024 ** 3,
+        cpuTimeNs: (ctx) => {
+          const acc = ctx.task.get(ACCOUNTING_SLOT);
+          return acc.userNs + acc.systemNs;
+        },
+      });
+      nodes.push(
+        new NodeKernel({
+          id,
+          scope: this.engine.createScope(`node${id}`),
+          cost: nodeCost(cost, id),
+          syscalls,
+          services: this.#services,
+          rng: rng.fork('exec'),
+          onTaskReaped: (task) => this.onTaskReaped(task),
+        }),
+      );
+    }
+    this.nodes = nodes;
+  }
+
+  /** Every live task of the cluster in pid order. */
+  tasks(): Task[] {
+    return this.nodes.flatMap((n) => n.tasks()).sort((a, b) => a.pid - b.pid);
+  }
+
+  findTask(pid: number): Task | undefined {
+    for (const n of this.nodes) {
+      const t = n.task(pid);
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * Starts a program on a node as a child of that node's init: a new
+   * session and process group, root credentials, the given streams as fds
+   * 0–2. A program that cannot be loaded creates nothing.
+   */
+  start(req: StartRequest): Task | ExecFailure {
+    const node = this.#node(req.node);
+    const random = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) random[i] = node.rng.nextUint32() & 0xff;
+    const loaded = loadProgram(this.store, {
+      path: req.path,
+      cwd: '/',
+      argv: req.argv,
+      envp: req.envp,
+      random,
+    });
+    if ('errno' in loaded) return loaded;
+    const pid = node.allocPid();
+    const task = new Task({
+      pid,
+      node: node.id,
+      parentPid: 1,
+      pgid: pid,
+      sid: pid,
+      credentials: ROOT_CREDENTIALS,
+      comm: req.path,
+      exitSignal: 17,
+    });
+    const signal = newSignalState();
+    task.set(SIGNAL_SLOT, signal);
+    const sighand = new Sighand();
+    task.set(SIGHAND_SLOT, sighand);
+    task.set(SIGACTION_SLOT, sighand);
+    task.set(ACCOUNTING_SLOT, newAccounting(this.engine.nowNs, loaded.exePath));
+    task.set(FS_SLOT, { cwd: '/', umask: 0o022 });
+    const files = new FdTable(() => Number(signal.rlimits[RLIMIT_NOFILE]!.soft));
+    files.install(ConsoleFile.input(req.streams.stdin), false);
+    files.install(ConsoleFile.output(req.streams.stdout.sink, req.streams.stdout.kind), false);
+    files.install(ConsoleFile.output(req.streams.stderr.sink, req.streams.stderr.kind), false);
+    task.set(FILES_SLOT, files);
+    installImage(task, loaded);
+    node.admit(task);
+    return task;
+  }
+
+  /** Runs the simulation until nothing is left to do (or a bound). */
+  run(options: { untilNs?: number; maxEvents?: number } = {}): Promise<RunResult> {
+    return this.engine.run(options);
+  }
+
+  #node(id: number): NodeKernel {
+    const node = this.nodes[id];
+    if (node === undefined)
+      throw new ClusterConfigInvalid(`no node ${id} in a ${this.nodes.length}-node cluster`);
+    return node;
+  }
+
+  #sendSignal(task: Task, sig: number, info: SignalInfo | undefined): void {
+    if (task.state === 'zombie' || task.state === 'dead') return;
+    const isQueued = generateSignal(task, {
+      sig,
+      code: info?.code ?? SI_KERNEL,
+      senderPid: info?.senderPid ?? 0,
+      senderUid: info?.senderUid ?? 0,
+      isThreadDirected: info === undefined,
+    });
+    if (isQueued) this.#node(task.node).signalArrived(task);
+  }
+}

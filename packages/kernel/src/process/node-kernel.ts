@@ -1,0 +1,358 @@
+// One node's kernel: its tasks, its pidmap, its CPU and the scheduler that
+// runs ready tasks in time slices charged to the node's CPU speed on the
+// simulated clock. System calls go through the table assembled from every
+// subsystem; CPU faults end a task with the signal Linux would send.
+import { Hart, REG, type StopReason } from '@krg/arch-riscv';
+import {
+  ACCOUNTING_SLOT,
+  ERRNO,
+  SIGNAL,
+  Task,
+  SIGACTION_SLOT,
+  encodeWaitStatus,
+  signalName,
+  type KernelServices,
+  type SyscallContext,
+  type SyscallEntry,
+  type WaitStatus,
+} from '@krg/epm-core';
+import { defaultAction, dequeueSignal, hasDeliverableSignal } from '@krg/epm-signal';
+import { MM_SLOT } from '@krg/mm-ghost';
+import { Pidmap, globalPid } from '@krg/pid-mgmt';
+import {
+  cpuTimeNs,
+  type Deferred,
+  type NodeCostModel,
+  type Rng,
+  type Scope,
+} from '@krg/sim-engine';
+import { assert } from '../assert.js';
+import { SYSCALL_COST_INSTRUCTIONS, TASKS_PER_NODE_MAX, TIME_SLICE_NS } from '../limits.js';
+import { FILES_SLOT, HART_SLOT } from './task-slots.js';
+import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
+
+/** Thrown when a node cannot take another task (fork's EAGAIN). */
+export class NodeFull extends Error {
+  override readonly name = 'NodeFull';
+  readonly code = 'NODE_FULL';
+}
+
+export interface NodeKernelOptions {
+  readonly id: number;
+  readonly scope: Scope;
+  readonly cost: NodeCostModel;
+  readonly syscalls: ReadonlyMap<number, SyscallEntry>;
+  readonly services: KernelServices;
+  /** This node's seeded generator (AT_RANDOM bytes, …). */
+  readonly rng: Rng;
+  /** Called when a task is reaped (gone from every table). */
+  readonly onTaskReaped: (task: Task) => void;
+}
+
+/** A guest did something krg cannot model yet: the run stops with this message (krg exits 125). */
+export class GuestNotSupported extends Error {
+  override readonly name = 'GuestNotSupported';
+  readonly code = 'GUEST_NOT_SUPPORTED';
+}
+
+export class NodeKernel {
+  readonly id: number;
+  readonly scope: Scope;
+  readonly pidmap: Pidmap;
+  readonly rng: Rng;
+  readonly #services: KernelServices;
+  readonly #cost: NodeCostModel;
+  readonly #syscalls: ReadonlyMap<number, SyscallEntry>;
+  readonly #onTaskReaped: (task: Task) => void;
+  readonly #tasks = new Map<number, Task>();
+  readonly #runQueue: Task[] = [];
+  #idle: Deferred<void> | undefined;
+  readonly #sliceInstructions: number;
+
+  constructor(options: NodeKernelOptions) {
+    this.id = options.id;
+    this.scope = options.scope;
+    this.pidmap = new Pidmap(options.id);
+    this.rng = options.rng;
+    this.#services = options.services;
+    this.#cost = options.cost;
+    this.#syscalls = options.syscalls;
+    this.#onTaskReaped = options.onTaskReaped;
+    this.#sliceInstructions = Math.max(
+      1,
+      Math.floor((options.cost.cpuInstructionsPerSecond * TIME_SLICE_NS) / 1e9),
+    );
+    this.scope.spawn(`node${this.id}:cpu`, () => this.#cpuLoop());
+  }
+
+  /** Tasks of this node in pid order (zombies included). */
+  tasks(): Task[] {
+    return [...this.#tasks.values()].sort((a, b) => a.pid - b.pid);
+  }
+
+  task(pid: number): Task | undefined {
+    return this.#tasks.get(pid);
+  }
+
+  /** A new cluster PID from this node's pidmap. */
+  allocPid(): number {
+    if (this.#tasks.size >= TASKS_PER_NODE_MAX)
+      throw new NodeFull(`node ${this.id} holds ${TASKS_PER_NODE_MAX} tasks`);
+    return globalPid(this.id, this.pidmap.alloc());
+  }
+
+  /** Adds a fully built task (every slot filled) and makes it runnable. */
+  admit(task: Task): void {
+    assert(!this.#tasks.has(task.pid), 'a pid is admitted once');
+    assert(
+      task.has(HART_SLOT) && task.has(MM_SLOT) && task.has(FILES_SLOT),
+      'an admitted task is complete',
+    );
+    task.set(RUNTIME_SLOT, newRuntime());
+    task.node = this.id;
+    task.state = 'running';
+    this.#tasks.set(task.pid, task);
+    this.#makeReady(task);
+  }
+
+  /** Ends a task: releases what it holds and leaves a zombie for its parent (init reaps at once). */
+  exit(task: Task, status: WaitStatus): void {
+    if (task.state === 'zombie' || task.state === 'dead') return;
+    this.#cancelWaits(task.get(RUNTIME_SLOT));
+    const i = this.#runQueue.indexOf(task);
+    if (i >= 0) this.#runQueue.splice(i, 1);
+    task.get(FILES_SLOT).closeAll();
+    task.get(MM_SLOT).release();
+    task.exitStatus = status;
+    task.state = 'zombie';
+    // Every task's parent is its node's init until fork comes: init reaps.
+    this.#reap(task);
+  }
+
+  #reap(task: Task): void {
+    task.state = 'dead';
+    this.#tasks.delete(task.pid);
+    this.pidmap.free(task.pid & 0x1fffff);
+    this.#onTaskReaped(task);
+  }
+
+  /** Why each sleeping task sleeps, for a deadlock report. */
+  sleepers(): { task: Task; waitingFor: string }[] {
+    return this.tasks()
+      .filter((t) => t.state === 'sleeping')
+      .map((task) => ({ task, waitingFor: task.get(RUNTIME_SLOT).waitingFor }));
+  }
+
+  #makeReady(task: Task): void {
+    this.#runQueue.push(task);
+    const idle = this.#idle;
+    this.#idle = undefined;
+    idle?.resolve();
+  }
+
+  async #cpuLoop(): Promise<void> {
+    for (;;) {
+      const task = this.#runQueue.shift();
+      if (task === undefined) {
+        this.#idle = this.scope.defer<void>();
+        await this.#idle.promise;
+        continue;
+      }
+      await this.#runSlice(task);
+    }
+  }
+
+  /** A signal was queued for a task of this node: a sleeping task wakes to take it. */
+  signalArrived(task: Task): void {
+    if (task.state === 'sleeping' && hasDeliverableSignal(task)) {
+      this.#cancelWaits(task.get(RUNTIME_SLOT));
+      task.state = 'running';
+      this.#makeReady(task);
+    }
+  }
+
+  /**
+   * Acts on pending signals before the task returns to user space. Only
+   * default actions exist until the signals issue: terminate (and core,
+   * without a core file) end the task, ignore drops the signal. A handler,
+   * or a stop, is not supported yet and stops the run with a clear message.
+   */
+  #deliverSignals(task: Task): void {
+    while (task.state === 'running') {
+      const info = dequeueSignal(task);
+      if (info === undefined) return;
+      const sig = info.signo;
+      const disposition = task.get(SIGACTION_SLOT).disposition(sig);
+      if (disposition === 'ignore') continue;
+      if (disposition === 'handler') {
+        throw new GuestNotSupported(
+          `process ${task.pid} (${task.comm}) installed a handler for ${signalName(sig)}: signal handlers are not supported yet`,
+        );
+      }
+      const action = defaultAction(sig);
+      if (action === 'ignore') continue;
+      if (action === 'terminate' || action === 'core') {
+        this.exit(task, { kind: 'signaled', signal: sig, coreDumped: false });
+        return;
+      }
+      throw new GuestNotSupported(
+        `process ${task.pid} (${task.comm}) received ${signalName(sig)}: job control (stop/continue) is not supported yet`,
+      );
+    }
+  }
+
+  async #runSlice(task: Task): Promise<void> {
+    this.#deliverSignals(task);
+    if (task.state !== 'running') return;
+    const runtime = task.get(RUNTIME_SLOT);
+    const pending = runtime.pendingSyscall;
+    if (pending !== undefined) {
+      runtime.pendingSyscall = undefined;
+      await this.#syscall(task, pending.entry, pending.args, true, pending.progress);
+      this.#deliverSignals(task);
+      if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
+      return;
+    }
+    const hart = task.get(HART_SLOT);
+    const stop = hart.run(this.#sliceInstructions);
+    const accounting = task.get(ACCOUNTING_SLOT);
+    accounting.instret += stop.retired;
+    const ns = cpuTimeNs(this.#cost, stop.retired);
+    accounting.userNs += ns;
+    await this.scope.sleep(ns);
+    await this.#handleStop(task, hart, stop);
+    this.#deliverSignals(task);
+    if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
+  }
+
+  async #handleStop(task: Task, hart: Hart, stop: StopReason): Promise<void> {
+    switch (stop.kind) {
+      case 'budget':
+        return;
+      case 'ecall': {
+        const nr = Number(hart.readX(REG.a7));
+        const args = [REG.a0, REG.a1, REG.a2, REG.a3, REG.a4, REG.a5].map((r) => hart.readX(r));
+        const entry = this.#syscalls.get(nr);
+        if (entry === undefined) {
+          const acc = task.get(ACCOUNTING_SLOT);
+          acc.enosys.set(nr, (acc.enosys.get(nr) ?? 0) + 1);
+          hart.writeX(REG.a0, BigInt(-ERRNO.ENOSYS));
+          return;
+        }
+        await this.#syscall(task, entry, args, false, 0);
+        return;
+      }
+      case 'page-fault': {
+        const space = task.get(MM_SLOT);
+        const kind = space.classifyFault(Number(stop.address), stop.access);
+        this.#killBySignal(task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
+        return;
+      }
+      case 'misaligned':
+        this.#killBySignal(task, SIGNAL.SIGBUS);
+        return;
+      case 'illegal-instruction':
+        this.#killBySignal(task, SIGNAL.SIGILL);
+        return;
+      case 'ebreak':
+        this.#killBySignal(task, SIGNAL.SIGTRAP);
+        return;
+    }
+  }
+
+  /**
+   * A synchronous fault signal (Linux's force_sig_fault): queued for the
+   * task and delivered before it returns to user space. A fault cannot be
+   * ignored or blocked away, so with the default action the task dies.
+   */
+  #killBySignal(task: Task, sig: number): void {
+    const action = defaultAction(sig);
+    assert(action === 'terminate' || action === 'core', 'a fault signal terminates by default');
+    if (task.get(SIGACTION_SLOT).disposition(sig) === 'handler') {
+      throw new GuestNotSupported(
+        `process ${task.pid} (${task.comm}) faulted with a handler for ${signalName(sig)}: signal handlers are not supported yet`,
+      );
+    }
+    this.exit(task, { kind: 'signaled', signal: sig, coreDumped: false });
+  }
+
+  async #syscall(
+    task: Task,
+    entry: SyscallEntry,
+    args: readonly bigint[],
+    isRetry: boolean,
+    progress: number,
+  ): Promise<void> {
+    const hart = task.get(HART_SLOT);
+    const space = task.get(MM_SLOT);
+    const acc = task.get(ACCOUNTING_SLOT);
+    if (!isRetry) acc.syscalls.set(entry.name, (acc.syscalls.get(entry.name) ?? 0) + 1);
+    // Charge the call before running it: the handler's outcome (a result, or
+    // the wait queues of a block) then takes effect in the same instant it
+    // was decided, so no wake-up can fall between a check and the sleep.
+    const ns = cpuTimeNs(this.#cost, SYSCALL_COST_INSTRUCTIONS);
+    acc.systemNs += ns;
+    await this.scope.sleep(ns);
+    if (task.state !== 'running') return;
+    const ctx: SyscallContext = {
+      task,
+      kernel: this.#services,
+      args,
+      memory: space,
+      nowNs: this.scope.nowNs,
+      isRetry,
+      progress,
+    };
+    const outcome = await entry.handler(ctx);
+    if (outcome.kind === 'return') {
+      if (isAlive(task)) hart.writeX(REG.a0, outcome.value);
+    } else if (outcome.kind === 'block') {
+      if (task.state === 'running')
+        this.#sleep(task, entry, args, outcome.queues, outcome.untilNs, outcome.progress ?? 0);
+    }
+  }
+
+  #sleep(
+    task: Task,
+    entry: SyscallEntry,
+    args: readonly bigint[],
+    queues: readonly { add(wake: () => void): () => void }[],
+    untilNs: number | undefined,
+    progress: number,
+  ): void {
+    assert(task.state === 'running', 'only a running task goes to sleep');
+    const runtime = task.get(RUNTIME_SLOT);
+    runtime.pendingSyscall = { entry, args, progress };
+    runtime.waitingFor = entry.name;
+    task.state = 'sleeping';
+    const wake = (): void => {
+      if (task.state !== 'sleeping') return;
+      this.#cancelWaits(runtime);
+      task.state = 'running';
+      this.#makeReady(task);
+    };
+    runtime.cancelWaits = queues.map((q) => q.add(wake));
+    if (untilNs !== undefined)
+      runtime.timer = this.scope.schedule(Math.max(0, untilNs - this.scope.nowNs), wake);
+    // A signal that arrived while the call ran must not be slept through.
+    if (hasDeliverableSignal(task)) wake();
+  }
+
+  #cancelWaits(runtime: TaskRuntime): void {
+    for (const cancel of runtime.cancelWaits) cancel();
+    runtime.cancelWaits = [];
+    runtime.timer?.cancel();
+    runtime.timer = undefined;
+  }
+}
+
+// The handler may have ended the task (exit_group): re-read its state.
+function isAlive(task: Task): boolean {
+  return task.state !== 'zombie' && task.state !== 'dead';
+}
+
+/** The wait status word of a task that ended, for callers outside the kernel. */
+export function statusWord(task: Task): number {
+  assert(task.exitStatus !== undefined, 'an exited task has a status');
+  return encodeWaitStatus(task.exitStatus);
+}

@@ -1,0 +1,23 @@
+// What the scheduler keeps per task between slices: a system call to run
+// again after a wake-up, and the registrations that wake it.
+import type { SyscallEntry } from '@krg/epm-core';
+import { TaskSlot } from '@krg/epm-core';
+import type { Timer } from '@krg/sim-engine';
+
+export interface TaskRuntime {
+  /** A blocked system call: run its handler again when the task is next scheduled. */
+  pendingSyscall:
+    | { readonly entry: SyscallEntry; readonly args: readonly bigint[]; readonly progress: number }
+    | undefined;
+  /** Cancels the wait-queue registrations and the timer of a sleeping task. */
+  cancelWaits: (() => void)[];
+  timer: Timer | undefined;
+  /** What the task sleeps on, for deadlock reports ("read on a pipe"). */
+  waitingFor: string;
+}
+
+export const RUNTIME_SLOT = new TaskSlot<TaskRuntime>('runtime');
+
+export function newRuntime(): TaskRuntime {
+  return { pendingSyscall: undefined, cancelWaits: [], timer: undefined, waitingFor: '' };
+}

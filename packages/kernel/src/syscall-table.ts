@@ -1,0 +1,35 @@
+// The syscall table: every subsystem's rows, by riscv64 number, assembled
+// in one place so a reader sees which room owns which call. A number that
+// no row claims answers ENOSYS and is counted per process.
+import { PROCESS_SYSCALLS, type SyscallEntry } from '@krg/epm-core';
+import { SIGHAND_SYSCALLS } from '@krg/epm-sighand';
+import { SIGNAL_SYSCALLS } from '@krg/epm-signal';
+import { MM_SYSCALLS } from '@krg/mm-ghost';
+import { assert } from './assert.js';
+import type { ImageStore } from './files/image-store.js';
+import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
+import { createMachineSyscalls, type MachineInfo } from './syscalls/machine.js';
+import { createPathSyscalls } from './syscalls/paths.js';
+
+export function buildSyscallTable(
+  store: ImageStore,
+  machine: MachineInfo,
+): Map<number, SyscallEntry> {
+  const rows: readonly (readonly SyscallEntry[])[] = [
+    PROCESS_SYSCALLS, // epm-core: ids, groups, exit, futex, accounting
+    SIGNAL_SYSCALLS, // epm-signal: kill, masks, rlimits
+    SIGHAND_SYSCALLS, // epm-sighand: rt_sigaction
+    MM_SYSCALLS, // mm-ghost: brk and the mmap family
+    FD_IO_SYSCALLS, // kernel: descriptor I/O
+    createPathSyscalls(store), // kernel: paths over the image store
+    createMachineSyscalls(machine), // kernel: uname, clocks, getrandom
+  ];
+  const table = new Map<number, SyscallEntry>();
+  for (const group of rows) {
+    for (const entry of group) {
+      assert(!table.has(entry.nr), `syscall ${entry.nr} (${entry.name}) has one owner`);
+      table.set(entry.nr, entry);
+    }
+  }
+  return table;
+}
