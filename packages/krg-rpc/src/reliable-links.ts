@@ -36,6 +36,18 @@ const HEADER_BYTES = 17;
 const KIND_DATA = 0;
 const KIND_ACK = 1;
 
+// Big-endian u32 by hand: a DataView per packet costs an allocation.
+function readUint32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+function writeUint32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
+}
+
 /** Where delivered messages go: called once per message, in per-link send order. */
 export type MessageSink = (from: NodeId, message: unknown) => void;
 
@@ -144,12 +156,11 @@ export class ReliableLinks {
       stats.malformedDropped++;
       return;
     }
-    const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-    const kind = view.getUint8(0);
-    const srcIncarnation = view.getUint32(1);
-    const dstIncarnation = view.getUint32(5);
-    const seq = view.getUint32(9);
-    const ack = view.getUint32(13);
+    const kind = packet[0]!;
+    const srcIncarnation = readUint32(packet, 1);
+    const dstIncarnation = readUint32(packet, 5);
+    const seq = readUint32(packet, 9);
+    const ack = readUint32(packet, 13);
     if (
       dstIncarnation !== this.incarnation ||
       !this.membership.isUp(from) ||
@@ -258,12 +269,11 @@ export class ReliableLinks {
     seq: number,
     ack: number,
   ): void {
-    const view = new DataView(packet.buffer, packet.byteOffset, HEADER_BYTES);
-    view.setUint8(0, kind);
-    view.setUint32(1, this.incarnation);
-    view.setUint32(5, this.membership.incarnationOf(to));
-    view.setUint32(9, seq);
-    view.setUint32(13, ack);
+    packet[0] = kind;
+    writeUint32(packet, 1, this.incarnation);
+    writeUint32(packet, 5, this.membership.incarnationOf(to));
+    writeUint32(packet, 9, seq);
+    writeUint32(packet, 13, ack);
   }
 
   private scheduleAck(peer: NodeId, link: PeerLink): void {

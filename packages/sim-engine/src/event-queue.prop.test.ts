@@ -10,19 +10,22 @@ type Op =
   | { kind: 'peek' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('push' as const), timeNs: fc.nat(50) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('push' as const), timeNs: fc.nat(50) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('peek' as const) }) },
 );
 
-const seed = process.env['KRG_SEED'] === undefined ? undefined : Number(process.env['KRG_SEED']);
+// A fixed seed keeps CI reproducible; KRG_SEED=<n> explores or replays another.
+const seed = Number(process.env['KRG_SEED'] ?? 20261125);
 
 describe('EventQueue (property)', () => {
   it('pops exactly what a sorted-list model pops, with cancellation', () => {
+    let compactions = 0;
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 2000, size: 'max' }), (ops) => {
-        const queue = new EventQueue();
+        // A low compaction threshold so rebuilds happen inside the runs.
+        const queue = new EventQueue(4);
         let model: QueuedEvent[] = [];
         const all: QueuedEvent[] = [];
         let seq = 0;
@@ -50,11 +53,14 @@ describe('EventQueue (property)', () => {
           }
           expect(queue.liveCount).toBe(model.length);
         }
+        compactions += queue.compactions;
         // Drain: the rest comes out in model order.
         for (const want of model) expect(queue.pop()).toBe(want);
         expect(queue.pop()).toBeUndefined();
       }),
-      { numRuns: 100, ...(seed === undefined ? {} : { seed }) },
+      { numRuns: 100, seed },
     );
+    // The rebuild path really ran.
+    expect(compactions).toBeGreaterThan(20);
   });
 });

@@ -104,11 +104,39 @@ class EngineDeferred<T> implements Deferred<T> {
 
 class TaskImpl<T> implements Task<T> {
   isFinished = false;
+  private outcome: { isOk: boolean; value: unknown } | null = null;
+  // Created only when someone asks for `done`: most tasks (RPC handlers) are
+  // never joined, and two promises per task add up on hot paths.
+  private deferred: EngineDeferred<T> | null = null;
+
   constructor(
     readonly id: number,
     readonly name: string,
-    readonly done: Promise<T>,
+    private readonly core: Core,
+    private readonly scope: ScopeImpl,
   ) {}
+
+  get done(): Promise<T> {
+    if (this.deferred === null) {
+      this.deferred = new EngineDeferred<T>(this.core, this.scope);
+      // The engine reports a failed task itself; no unhandled-rejection noise.
+      this.deferred.promise.catch(() => undefined);
+      if (this.outcome !== null) this.settle();
+    }
+    return this.deferred.promise;
+  }
+
+  finish(isOk: boolean, value: unknown): void {
+    this.isFinished = true;
+    this.outcome = { isOk, value };
+    if (this.deferred !== null) this.settle();
+  }
+
+  private settle(): void {
+    const { isOk, value } = this.outcome!;
+    if (isOk) this.deferred!.resolve(value as T);
+    else this.deferred!.reject(value);
+  }
 }
 
 class ScopeImpl implements Scope {
@@ -165,27 +193,26 @@ class ScopeImpl implements Scope {
   spawn<T>(name: string, body: () => Promise<T>): Task<T> {
     checkName('spawn name', name);
     const core = this.core;
-    const done = new EngineDeferred<T>(core, this);
-    // The engine reports a failed task itself; no unhandled-rejection noise.
-    done.promise.catch(() => undefined);
-    const task = new TaskImpl<T>(++core.taskIds, name, done.promise);
+    const task = new TaskImpl<T>(++core.taskIds, name, core, this);
     this.schedule(0, () => {
       core.isSettleNeeded = true;
-      // Through `then` so that a body that throws synchronously is a rejection too.
-      Promise.resolve()
-        .then(body)
-        .then(
-          (value) => {
-            task.isFinished = true;
-            done.resolve(value);
-          },
-          (error: unknown) => {
-            task.isFinished = true;
-            if (!this.alive) return;
-            core.fail(new TaskFailed(name, error));
-            done.reject(error);
-          },
-        );
+      let result: Promise<T>;
+      try {
+        result = body();
+      } catch (error) {
+        // A body that throws synchronously fails like one that rejects, with
+        // whatever it threw (the reason is passed on unchanged, Error or not).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        result = Promise.reject(error);
+      }
+      result.then(
+        (value) => task.finish(true, value),
+        (error: unknown) => {
+          if (!this.alive) return;
+          task.finish(false, error);
+          core.fail(new TaskFailed(name, error));
+        },
+      );
     });
     return task;
   }
