@@ -25,7 +25,10 @@ export interface GuestResult {
   readonly output: string;
   readonly exitCode: number;
   readonly instructions: number;
+  /** Wall-clock seconds of the run. */
   readonly seconds: number;
+  /** CPU seconds (user + system) of the run: what the machine's load does not inflate. */
+  readonly cpuSeconds: number;
 }
 
 export function runOnHart(file: Uint8Array): GuestResult {
@@ -50,6 +53,7 @@ export function runOnHart(file: Uint8Array): GuestResult {
   hart.writeX(REG.sp, BigInt(STACK_TOP - 64));
   let output = '';
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (;;) {
     const stop = hart.run(SLICE_INSNS);
     if (stop.kind === 'budget') continue;
@@ -62,11 +66,13 @@ export function runOnHart(file: Uint8Array): GuestResult {
       hart.writeX(REG.a0, BigInt(length));
     } else if (number === SYS_EXIT || number === SYS_EXIT_GROUP) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const cpu = process.cpuUsage(cpuStart);
       return {
         output,
         exitCode: Number(hart.readX(REG.a0) & 0xffn),
         instructions: hart.instret,
         seconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
     } else {
       throw new Error(
@@ -76,11 +82,16 @@ export function runOnHart(file: Uint8Array): GuestResult {
   }
 }
 
-/** Wall-clock run under qemu-riscv64 (process start included, as a user sees it). */
-export function runOnQemu(path: string): { output: string; exitCode: number; seconds: number } {
+/**
+ * A run under qemu-riscv64: wall clock of the whole process (start-up
+ * included, as a user sees it) and its CPU time, taken by bash's `time`
+ * (which reports the child's user + system time) on stderr.
+ */
+export function runOnQemu(path: string): { output: string; exitCode: number; seconds: number; cpuSeconds: number } {
   const start = process.hrtime.bigint();
-  const run = spawnSync('qemu-riscv64', [path], { encoding: 'latin1' });
+  const run = spawnSync('bash', ['-c', 'TIMEFORMAT="%3U %3S"; time qemu-riscv64 "$0"', path], { encoding: 'latin1' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.error !== undefined) throw run.error;
-  return { output: run.stdout, exitCode: run.status ?? -1, seconds };
+  const [user = NaN, system = NaN] = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { output: run.stdout, exitCode: run.status ?? -1, seconds, cpuSeconds: user + system };
 }

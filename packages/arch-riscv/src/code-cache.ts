@@ -5,6 +5,7 @@
 // decoded from, so dropping a page drops exactly its blocks; a direct-mapped
 // array in front of those tables makes the common lookup one load and a compare.
 import { BLOCK_CACHE_SLOTS, DECODED_BLOCKS_MAX, PAGE_SIZE_BYTES } from './limits.js';
+import type { CompiledBlock } from './block-compiler.js';
 import type { Op } from './op.js';
 
 const SLOT_MASK = BLOCK_CACHE_SLOTS - 1;
@@ -18,6 +19,11 @@ export class Block {
     /** Page indices the block's bytes come from (one, or two for a straddling instruction). */
     readonly pageIndices: readonly number[],
   ) {}
+
+  /** Times the block was interpreted; at BLOCK_HOT_RUNS it is compiled. */
+  runs = 0;
+  /** The block as one JavaScript function, once it is hot. */
+  compiled: CompiledBlock | undefined = undefined;
 }
 
 /** Slot of the direct-mapped cache for a pc (ToUint32 keeps the low bits of any pc). */

@@ -46,6 +46,9 @@ export class Cpu {
   reservedValueLo = 0;
   reservedValueHi = 0;
 
+  /** Ops of a compiled block that completed before one trapped. */
+  faultIndex = 0;
+
   /** Set by an instruction that stops the hart after it retires (ecall). */
   stop = STOP_NONE;
   readonly trap = new Trap();
@@ -56,6 +59,8 @@ export class Cpu {
     readonly memory: GuestMemory,
     /** Value of the `time` CSR, given the instructions retired before the reading one. */
     readonly timeSource: (instret: number) => bigint,
+    /** Whether hot blocks are compiled into JavaScript functions. */
+    readonly isCompiling: boolean,
   ) {
     this.mmu = new Mmu(memory, this.trap, this.code);
     this.code.onCodePage = (pageIndex) => {

@@ -10,7 +10,8 @@
 import { Block, blockSlot } from './code-cache.js';
 import { type Cpu, STOP_NONE } from './cpu.js';
 import { decodeInsn } from './decoder.js';
-import { BLOCK_INSNS_MAX, PAGE_SIZE_BYTES } from './limits.js';
+import { compileBlock } from './block-compiler.js';
+import { BLOCK_HOT_RUNS, BLOCK_INSNS_MAX, PAGE_SIZE_BYTES } from './limits.js';
 import type { Op } from './op.js';
 import { CAUSE_PAGE_FAULT } from './trap.js';
 
@@ -42,23 +43,38 @@ export function execute(c: Cpu, budget: number): number {
       }
     }
     const ops = block.ops;
-    const n = ops.length <= left ? ops.length : left;
+    const compiled = block.compiled;
     c.pc = block.endPc;
-    let i = 0;
-    try {
-      for (; i < n; i++) {
-        const o = ops[i]!;
-        o.exec(c, o);
+    if (compiled !== undefined && ops.length <= left) {
+      try {
+        compiled(c);
+      } catch (e) {
+        if (e !== c.trap) throw e;
+        c.pc = ops[c.faultIndex]!.pc;
+        c.instret += c.faultIndex;
+        return EXIT_TRAP;
       }
-    } catch (e) {
-      if (e !== c.trap) throw e;
-      c.pc = ops[i]!.pc;
-      c.instret += i;
-      return EXIT_TRAP;
+      c.instret += ops.length;
+      left -= ops.length;
+    } else {
+      const n = ops.length <= left ? ops.length : left;
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const o = ops[i]!;
+          o.exec(c, o);
+        }
+      } catch (e) {
+        if (e !== c.trap) throw e;
+        c.pc = ops[i]!.pc;
+        c.instret += i;
+        return EXIT_TRAP;
+      }
+      if (n < ops.length) c.pc = ops[n]!.pc;
+      c.instret += n;
+      left -= n;
+      if (++block.runs === BLOCK_HOT_RUNS && c.isCompiling) block.compiled = compileBlock(block);
     }
-    if (n < ops.length) c.pc = ops[n]!.pc;
-    c.instret += n;
-    left -= n;
     if (c.stop !== STOP_NONE) return EXIT_STOP;
   }
   return EXIT_BUDGET;

@@ -25,6 +25,11 @@ export interface HartOptions {
    * is deterministic. A kernel would derive it from its simulated clock.
    */
   readonly timeSource?: (instret: number) => bigint;
+  /**
+   * Compile hot blocks into JavaScript functions (default true). Off, every
+   * instruction is interpreted: slower, and useful as a reference in tests.
+   */
+  readonly compileBlocks?: boolean;
 }
 
 /** ABI names of the integer registers a kernel's syscall shim uses most. */
@@ -53,7 +58,11 @@ export class Hart {
     readonly memory: GuestMemory,
     options: HartOptions = {},
   ) {
-    this.#cpu = new Cpu(memory, options.timeSource ?? ((instret) => BigInt(instret)));
+    this.#cpu = new Cpu(
+      memory,
+      options.timeSource ?? ((instret) => BigInt(instret)),
+      options.compileBlocks ?? true,
+    );
   }
 
   /**

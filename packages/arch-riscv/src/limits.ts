@@ -72,6 +72,13 @@ export const RUN_BUDGET_INSNS_MAX = 2 ** 40;
  */
 export const BLOCK_INSNS_MAX = 64;
 
+/**
+ * Interpreted runs after which a block is compiled into one JavaScript
+ * function. Low enough that loops compile almost at once, high enough that
+ * straight-line start-up code (run once) is never compiled.
+ */
+export const BLOCK_HOT_RUNS = 16;
+
 /** Slots of the direct-mapped block cache in front of the per-page block tables. */
 export const BLOCK_CACHE_SLOTS = 1 << 14;
 
@@ -83,7 +90,7 @@ export const BLOCK_CACHE_SLOTS = 1 << 14;
 export const DECODED_BLOCKS_MAX = 1 << 17;
 
 /** Entries of each direct-mapped software TLB (one for reads, one for writes). */
-export const TLB_ENTRIES = 256;
+export const TLB_ENTRIES = 2048;
 
 /**
  * Page indices a `PagedMemory` accepts are below this: addresses up to 2^47,
