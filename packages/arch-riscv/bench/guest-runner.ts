@@ -87,9 +87,16 @@ export function runOnHart(file: Uint8Array): GuestResult {
  * included, as a user sees it) and its CPU time, taken by bash's `time`
  * (which reports the child's user + system time) on stderr.
  */
-export function runOnQemu(path: string): { output: string; exitCode: number; seconds: number; cpuSeconds: number } {
+export function runOnQemu(path: string): {
+  output: string;
+  exitCode: number;
+  seconds: number;
+  cpuSeconds: number;
+} {
   const start = process.hrtime.bigint();
-  const run = spawnSync('bash', ['-c', 'TIMEFORMAT="%3U %3S"; time qemu-riscv64 "$0"', path], { encoding: 'latin1' });
+  const run = spawnSync('bash', ['-c', 'TIMEFORMAT="%3U %3S"; time qemu-riscv64 "$0"', path], {
+    encoding: 'latin1',
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.error !== undefined) throw run.error;
   const [user = NaN, system = NaN] = run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);

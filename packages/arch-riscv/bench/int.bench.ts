@@ -23,7 +23,10 @@ for (let round = 0; round < rounds; round++) {
   if (run.exitCode !== 0) throw new Error(`guest exited with ${run.exitCode}`);
   instructions = run.instructions;
   output = run.output;
-  best = { seconds: Math.min(best.seconds, run.seconds), cpuSeconds: Math.min(best.cpuSeconds, run.cpuSeconds) };
+  best = {
+    seconds: Math.min(best.seconds, run.seconds),
+    cpuSeconds: Math.min(best.cpuSeconds, run.cpuSeconds),
+  };
   console.log(
     `arch-riscv round ${round + 1}: ${run.seconds.toFixed(3)} s wall, ${run.cpuSeconds.toFixed(3)} s CPU, ` +
       `${mips(run.instructions, run.cpuSeconds)} M instr/CPU-s`,
@@ -33,15 +36,24 @@ let qemuBest = { seconds: Infinity, cpuSeconds: Infinity };
 for (let round = 0; round < rounds; round++) {
   const run = runOnQemu(path);
   if (run.output !== output || run.exitCode !== 0) {
-    throw new Error(`qemu printed ${JSON.stringify(run.output)} (exit ${run.exitCode}), arch-riscv ${JSON.stringify(output)}`);
+    throw new Error(
+      `qemu printed ${JSON.stringify(run.output)} (exit ${run.exitCode}), arch-riscv ${JSON.stringify(output)}`,
+    );
   }
-  qemuBest = { seconds: Math.min(qemuBest.seconds, run.seconds), cpuSeconds: Math.min(qemuBest.cpuSeconds, run.cpuSeconds) };
+  qemuBest = {
+    seconds: Math.min(qemuBest.seconds, run.seconds),
+    cpuSeconds: Math.min(qemuBest.cpuSeconds, run.cpuSeconds),
+  };
 }
 console.log(`guest output (identical under both):\n${output.trimEnd()}`);
 console.log(`instructions: ${instructions}`);
 console.log('best of', rounds, 'rounds           wall clock          CPU time');
-console.log(`arch-riscv:   ${mips(instructions, best.seconds).padStart(10)} M instr/s ${mips(instructions, best.cpuSeconds).padStart(10)} M instr/s`);
-console.log(`qemu-riscv64: ${mips(instructions, qemuBest.seconds).padStart(10)} M instr/s ${mips(instructions, qemuBest.cpuSeconds).padStart(10)} M instr/s`);
+console.log(
+  `arch-riscv:   ${mips(instructions, best.seconds).padStart(10)} M instr/s ${mips(instructions, best.cpuSeconds).padStart(10)} M instr/s`,
+);
+console.log(
+  `qemu-riscv64: ${mips(instructions, qemuBest.seconds).padStart(10)} M instr/s ${mips(instructions, qemuBest.cpuSeconds).padStart(10)} M instr/s`,
+);
 console.log(
   `ratio arch-riscv / qemu: ${(qemuBest.seconds / best.seconds).toFixed(3)} (wall), ${(qemuBest.cpuSeconds / best.cpuSeconds).toFixed(3)} (CPU)`,
 );
