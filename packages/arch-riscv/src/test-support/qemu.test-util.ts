@@ -16,11 +16,11 @@ export const QEMU = 'qemu-riscv64';
 const OUTPUT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Throws the message the test command's users need when qemu is absent. */
-export function requireQemu(): void {
-  const probe = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
+export function requireQemu(command: string = QEMU): void {
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
     throw new Error(
-      `${QEMU} is not available (${String(probe.error ?? probe.stderr)}): install Debian's qemu-user`,
+      `${command} is not available (${String(probe.error ?? probe.stderr)}): install Debian's qemu-user`,
     );
   }
 }
