@@ -13,16 +13,19 @@ interface CompareOptions {
   readonly sliceInsns?: number;
   readonly argv?: readonly string[];
   readonly envp?: readonly string[];
+  readonly stdin?: string;
 }
 
 function compare(name: string, options: CompareOptions = {}): void {
   const path = guestPath(name);
   const argv = options.argv ?? [name];
   const envp = options.envp ?? [];
-  const expected = runUnderQemu(path, argv, envp);
+  const stdin = options.stdin === undefined ? undefined : new TextEncoder().encode(options.stdin);
+  const expected = runUnderQemu(path, argv, envp, stdin);
   const actual = runOnHart(new Uint8Array(readFileSync(path)), {
     argv,
     envp,
+    ...(stdin === undefined ? {} : { stdin }),
     ...(options.sliceInsns === undefined ? {} : { sliceInsns: options.sliceInsns }),
   });
   const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -101,4 +104,26 @@ describe('a static-pie (ET_DYN) image: hart vs qemu-riscv64', () => {
     expect(actual.stdout).toEqual(expected.stdout);
     expect(actual.exitCode, describeRun(actual)).toBe(7);
   });
+});
+
+describe('single-process guests of the kernel (tools/guests/proc): hart vs qemu-riscv64', () => {
+  // what the shim can run: no fork, exec or signal handlers; deaths by a CPU
+  // fault come back as the hart's stop and map to the same 128 + signal
+  it.each([
+    ['argv-echo', ['argv-echo', 'a', 'b c', ''], ''],
+    ['stdin-filter', ['stdin-filter'], 'first line\nsecond, longer line\n\nno newline at the end'],
+    ['die-fault', ['die-fault', 'segv'], ''],
+    ['die-fault', ['die-fault', 'ill'], ''],
+    ['die-fault', ['die-fault', 'fpe-free'], ''],
+  ] as const)('%s %j', (name, argv, stdin) => {
+    compare(name, { argv, envp: ['HOME=/', 'LANG=C'], stdin });
+  });
+});
+
+// 215 million instructions: 5-15 s on the hart depending on the machine's
+// load, too long for the default suite's budget; `pnpm run test:slow` runs it.
+describe.runIf(process.env['KRG_SLOW'] === '1')('slow guests: hart vs qemu-riscv64', () => {
+  it('malloc-heavy (brk, mmap, mremap, munmap)', () => {
+    compare('malloc-heavy', { argv: ['malloc-heavy'], envp: ['HOME=/'] });
+  }, 120_000);
 });

@@ -35,6 +35,7 @@ export const SYS = {
   sysinfo: 179,
   brk: 214,
   munmap: 215,
+  mremap: 216,
   mmap: 222,
   mprotect: 226,
   madvise: 233,
@@ -134,6 +135,8 @@ export class SyscallShim {
           return this.#brkCall(n(0));
         case SYS.mmap:
           return this.#mmap(n(1), int(2), int(3), int(4));
+        case SYS.mremap:
+          return this.#mremap(n(0), n(1), n(2), int(3));
         case SYS.munmap:
           return this.#munmap(n(0), n(1));
         case SYS.mprotect:
@@ -273,6 +276,26 @@ export class SyscallShim {
     this.#mmapNext += size;
     this.options.memory.map(address, size, prot);
     return ok(address);
+  }
+
+  /** mremap: shrink in place, or grow by moving (MREMAP_MAYMOVE) into fresh pages. */
+  #mremap(address: number, oldLength: number, newLength: number, flags: number): SyscallResult {
+    const MREMAP_MAYMOVE = 1;
+    if (address % PAGE !== 0 || newLength <= 0 || newLength > BRK_MAX_BYTES) return errno(EINVAL);
+    const oldSize = pageUp(oldLength);
+    const newSize = pageUp(newLength);
+    if (!this.options.memory.isMapped(address, oldSize)) return errno(EFAULT);
+    if (newSize <= oldSize) {
+      if (newSize < oldSize) this.#munmap(address + newSize, oldSize - newSize);
+      return ok(address);
+    }
+    if ((flags & MREMAP_MAYMOVE) === 0) return errno(ENOMEM);
+    const moved = this.#mmap(newSize, PROT_READ | PROT_WRITE, MAP_ANONYMOUS, -1);
+    if (moved.kind !== 'return' || moved.value < 0n) return moved;
+    const target = Number(moved.value);
+    this.options.memory.write(target, this.options.memory.read(address, oldSize));
+    this.#munmap(address, oldSize);
+    return ok(target);
   }
 
   #munmap(address: number, length: number): SyscallResult {
