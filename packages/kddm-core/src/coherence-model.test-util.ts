@@ -67,6 +67,9 @@ export interface ModelReport {
 
 class ModelViolation extends Error {}
 
+/** A run that has not gone idle after this many engine events is livelocked. */
+const MAX_MODEL_EVENTS = 200_000;
+
 const ALLOWED_FAILURES = [
   KddmObjectBusy,
   KddmRemoveInProgress,
@@ -275,9 +278,13 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
     for (let t = 0; t < o.tasksPerNode; t++) c.scopes[n]!.spawn(`task${n}.${t}`, () => task(n, t));
   }
   try {
-    await c.engine.run({ maxEvents: 5_000_000 });
+    const run = await c.engine.run({ maxEvents: MAX_MODEL_EVENTS });
+    if (run.reason === 'max-events') fail(`livelock: still busy after ${MAX_MODEL_EVENTS} events`);
   } catch (e) {
     const cause = (e as { cause?: unknown }).cause ?? e;
+    if (process.env['KDDM_TRACE'] && !(cause instanceof ModelViolation)) {
+      console.error(trace.slice(-Number(process.env['KDDM_TRACE'])).join('\n'));
+    }
     throw new Error(
       `model run failed: ${cause instanceof Error ? cause.message : String(cause)} — ${where()}`,
       { cause },

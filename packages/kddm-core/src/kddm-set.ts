@@ -93,7 +93,12 @@ function sameEntry(a: ObjectEntry | undefined, b: ObjectEntry | undefined): bool
     a.hasObject === b.hasObject &&
     a.rmAck2 === b.rmAck2 &&
     a.ack2Pending === b.ack2Pending &&
-    a.chgOwnTarget === b.chgOwnTarget
+    a.chgOwnTarget === b.chgOwnTarget &&
+    a.round === b.round &&
+    a.earlyAcks === b.earlyAcks &&
+    a.version === b.version &&
+    a.invalidatedAt === b.invalidatedAt &&
+    a.reqFlags === b.reqFlags
   );
 }
 
@@ -132,6 +137,8 @@ export class KddmSet<T> {
   /** Completions are delivered after the set is consistent again, never from inside a step. */
   private readonly completions: (() => void)[] = [];
   private depth = 0;
+  /** Round ids handed to protocol steps: unique per set on this node. */
+  private nextRound = 1;
 
   constructor(
     private readonly host: SetHost,
@@ -164,6 +171,7 @@ export class KddmSet<T> {
       defaultOwner: this.defaultOwnerOf(objId),
       ftLinked: this.isFtLinked,
       localExclusive: this.isLocalExclusive,
+      freshRound: this.nextRound++,
     };
   }
 

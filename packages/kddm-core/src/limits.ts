@@ -38,3 +38,6 @@ export const MAX_SETS_PER_NODE = 65_536;
 
 /** Nested get/grab freezes of one object on one node. */
 export const MAX_FROZEN_COUNT = 65_536;
+
+/** Write rounds one object entry may hold early invalidation acks for (a bug guard). */
+export const MAX_EARLY_ACK_ROUNDS = 64;

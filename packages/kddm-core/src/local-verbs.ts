@@ -121,7 +121,7 @@ function requestCopy(e: ObjectEntry, ctx: ProtocolContext, flags: number): Proto
   return {
     kind: 'send',
     to: e.probOwner,
-    msg: message(ctx, MessageType.REQ_OBJECT_COPY, ctx.self, { flags }),
+    msg: message(ctx, MessageType.REQ_OBJECT_COPY, ctx.self, { flags, reqId: ctx.freshRound }),
   };
 }
 
@@ -172,7 +172,12 @@ function stepGet(
         return freezeDone(e, [], flags, false);
       }
       const send = requestCopy(e, ctx, wireFlags(flags) | RequestFlag.COPY_ON_READ);
-      const e2 = withEntry(e, { state: ObjectState.WAIT_OBJ_READ });
+      const e2 = withEntry(e, {
+        state: ObjectState.WAIT_OBJ_READ,
+        round: ctx.freshRound,
+        invalidatedAt: 0,
+        reqFlags: wireFlags(flags) | RequestFlag.COPY_ON_READ,
+      });
       if (isAsync) return result(e2, [send], { kind: 'done', hasValue: false, frozen: false });
       return waitFor(e2, { ...op, waiting: true }, [send]);
     }
@@ -230,7 +235,11 @@ function stepGrab(
       }
       const hasCopy = e.hasObject ? RequestFlag.HAS_COPY : 0;
       const send = requestCopy(e, ctx, wireFlags(flags) | RequestFlag.COPY_ON_WRITE | hasCopy);
-      const e2 = withEntry(e, { state: ObjectState.WAIT_OBJ_WRITE, copyset: EMPTY_NODE_SET });
+      const e2 = withEntry(e, {
+        state: ObjectState.WAIT_OBJ_WRITE,
+        copyset: EMPTY_NODE_SET,
+        round: ctx.freshRound,
+      });
       if (isAsync) return result(e2, [send], { kind: 'done', hasValue: false, frozen: false });
       return waitFor(e2, { ...op, waiting: true }, [send]);
     }
@@ -256,9 +265,16 @@ function stepGrab(
       const actions: ProtocolAction[] = nodeSetToArray(others).map((to) => ({
         kind: 'send',
         to,
-        msg: message(ctx, MessageType.REQ_OBJECT_INVALID, ctx.self),
+        msg: message(ctx, MessageType.REQ_OBJECT_INVALID, ctx.self, {
+          reqId: ctx.freshRound,
+          version: e.version + 1,
+        }),
       }));
-      const e2 = withEntry(e, { state: ObjectState.WAIT_ACK_WRITE });
+      const e2 = withEntry(e, {
+        state: ObjectState.WAIT_ACK_WRITE,
+        round: ctx.freshRound,
+        version: e.version + 1,
+      });
       if (isAsync) return result(e2, actions, { kind: 'done', hasValue: false, frozen: false });
       return waitFor(e2, { ...op, waiting: true }, actions);
     }
@@ -448,6 +464,7 @@ function stepFlush(
         objectState: ObjectState.WRITE_OWNER,
         master: { copyset: EMPTY_NODE_SET, rmset: e.rmset },
         carriesObject: true,
+        version: e.version,
       }),
     };
     return result(dropAfterFlush(e, ctx, dest), [send, { kind: 'invalidate' }], done);
@@ -473,12 +490,15 @@ function stepFlush(
         to: target,
         msg: message(ctx, MessageType.SEND_OWNERSHIP, ctx.self, {
           master: { copyset: others, rmset: e.rmset },
+          reqId: ctx.freshRound,
+          version: e.version,
         }),
       };
       const e2 = withEntry(e, {
         state: ObjectState.WAIT_CHG_OWN_ACK,
         copyset: others,
         chgOwnTarget: target,
+        round: ctx.freshRound,
       });
       return waitFor(e2, { ...op, waiting: true }, [send]);
     }
@@ -513,6 +533,7 @@ function stepSync(entry: ObjectEntry | undefined, ctx: ProtocolContext): LocalRe
       flags: RequestFlag.SYNC_OBJECT | (noData ? RequestFlag.NO_DATA : 0),
       objectState: ObjectState.READ_COPY,
       carriesObject: !noData,
+      version: entry.version,
     }),
   };
   const state =

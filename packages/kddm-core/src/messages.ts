@@ -44,6 +44,10 @@ export interface KddmMessage {
   readonly objId: ObjectId;
   /** RequestFlag bits. */
   readonly flags: number;
+  /** The round (request id) this message belongs to; 0 for unsolicited messages. */
+  readonly reqId?: number;
+  /** OBJECT_SEND, SEND_WRITE_ACCESS: version of the copy; REQ_OBJECT_INVALID: of the write round. */
+  readonly version?: number;
   readonly replyNode: NodeId;
   /** CHANGE_OWNERSHIP_ACK: the node that took ownership. */
   readonly newOwner?: NodeId;

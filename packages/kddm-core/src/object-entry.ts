@@ -27,6 +27,31 @@ export interface ObjectEntry {
   readonly ack2Pending: boolean;
   /** WAIT_CHG_OWN_ACK: the copy holder ownership was offered to. */
   readonly chgOwnTarget: NodeId | undefined;
+  /**
+   * The round this node waits on: the id of its outstanding request
+   * (WAIT_OBJ_READ / WAIT_OBJ_WRITE), of the write round whose acks it
+   * collects (WAIT_ACK_INV / WAIT_ACK_WRITE), or of its ownership offer
+   * (WAIT_CHG_OWN_ACK). 0: none. Kerrighed's msg_server_t has a req_id it
+   * does not use; here every reply and ack echoes its round.
+   */
+  readonly round: number;
+  /** Invalidation acks that arrived before the object of their write round, by round. */
+  readonly earlyAcks: readonly EarlyAcks[];
+  /**
+   * Version of the local copy (owner: of the object): every write grant
+   * bumps it. Read copies and invalidations carry it, so a node waiting for
+   * a read copy can tell a copy older than an invalidation it already acked.
+   */
+  readonly version: number;
+  /** WAIT_OBJ_READ: the newest write round that invalidated us while we waited. */
+  readonly invalidatedAt: number;
+  /** Flags of the outstanding request (to re-send it when its answer turns out stale). */
+  readonly reqFlags: number;
+}
+
+export interface EarlyAcks {
+  readonly round: number;
+  readonly nodes: NodeSet;
 }
 
 /**
@@ -43,6 +68,8 @@ export interface ProtocolContext {
   readonly ftLinked: boolean;
   /** KDDM_LOCAL_EXCLUSIVE: a frozen object is also a node-local mutex. */
   readonly localExclusive: boolean;
+  /** A round id never used before on this node, for a request or round this step may start (> 0). */
+  readonly freshRound: number;
 }
 
 /**
@@ -80,6 +107,11 @@ export function freshEntry(ctx: ProtocolContext): ObjectEntry {
     rmAck2: false,
     ack2Pending: false,
     chgOwnTarget: undefined,
+    round: 0,
+    earlyAcks: [],
+    version: 0,
+    invalidatedAt: 0,
+    reqFlags: 0,
   };
 }
 
@@ -95,4 +127,11 @@ export function message(
   extra: Partial<Omit<KddmMessage, 'type' | 'setId' | 'objId' | 'replyNode'>> = {},
 ): KddmMessage {
   return { type, setId: ctx.setId, objId: ctx.objId, flags: 0, replyNode, ...extra };
+}
+
+/** Acks of `round` that came early, and the list without them. */
+export function takeEarlyAcks(e: ObjectEntry, round: number): [NodeSet, readonly EarlyAcks[]] {
+  const hit = e.earlyAcks.find((a) => a.round === round);
+  if (hit === undefined) return [0n, e.earlyAcks];
+  return [hit.nodes, e.earlyAcks.filter((a) => a.round !== round)];
 }

@@ -218,7 +218,14 @@ describe('OBJECT_SEND', () => {
     expect(x.entry?.state).toBe(S.WAIT_ACK_INV);
     expect(members(x.entry!.copyset)).toEqual([2, 3, 4]);
     // an ack that overtook the object is subtracted
-    const early = entryOf(ctx, S.WAIT_OBJ_WRITE, { copyset: nodeSetOf(2) });
+    // an ack of this round that overtook the object is subtracted; acks of other rounds are not
+    const early = entryOf(ctx, S.WAIT_OBJ_WRITE, {
+      round: 5,
+      earlyAcks: [
+        { round: 5, nodes: nodeSetOf(2) },
+        { round: 6, nodes: nodeSetOf(4) },
+      ],
+    });
     const y = handledOf(
       handleMessage(
         early,
@@ -227,11 +234,62 @@ describe('OBJECT_SEND', () => {
           objectState: S.WRITE_OWNER,
           master: shared,
           carriesObject: true,
+          reqId: 5,
         }),
         ctx,
       ),
     );
     expect(members(y.entry!.copyset)).toEqual([3, 4]);
+    expect(y.entry!.earlyAcks).toEqual([{ round: 6, nodes: nodeSetOf(4) }]);
+  });
+
+  it('a stale read copy (its request was satisfied otherwise) is dropped', () => {
+    const r = handleMessage(
+      entryOf(ctx, S.WAIT_OBJ_READ, { round: 9 }),
+      1,
+      msgOf(M.OBJECT_SEND, 1, { objectState: S.READ_COPY, carriesObject: true, reqId: 8 }),
+      ctx,
+    );
+    expect(r).toMatchObject({ kind: 'handled', actions: [] });
+    expect(r.kind === 'handled' && r.unexpected).toBeTruthy();
+  });
+
+  it('a read copy older than an invalidation acked while waiting is refused and asked for again', () => {
+    const waiting = entryOf(ctx, S.WAIT_OBJ_READ, { round: 9, probOwner: 1 });
+    const inv = handledOf(
+      handleMessage(waiting, 2, msgOf(M.REQ_OBJECT_INVALID, 2, { reqId: 4, version: 7 }), ctx),
+    );
+    expect(describeActions(inv.actions)).toEqual(['send INVALIDATION_ACK->2']);
+    expect(inv.entry).toMatchObject({ probOwner: 2, invalidatedAt: 7 });
+    const old = handledOf(
+      handleMessage(
+        inv.entry,
+        1,
+        msgOf(M.OBJECT_SEND, 1, {
+          objectState: S.READ_COPY,
+          carriesObject: true,
+          reqId: 9,
+          version: 6,
+        }),
+        ctx,
+      ),
+    );
+    expect(describeActions(old.actions)).toEqual(['send REQ_OBJECT_COPY->2']);
+    expect(old.entry).toMatchObject({ state: S.WAIT_OBJ_READ, round: 77 });
+    const fresh = handledOf(
+      handleMessage(
+        old.entry,
+        2,
+        msgOf(M.OBJECT_SEND, 2, {
+          objectState: S.READ_COPY,
+          carriesObject: true,
+          reqId: 77,
+          version: 7,
+        }),
+        ctx,
+      ),
+    );
+    expect(fresh.entry).toMatchObject({ state: S.READ_COPY, version: 7 });
   });
 
   it('unsolicited (flush) into INV_COPY or no entry: WRITE_GHOST', () => {
@@ -318,28 +376,19 @@ describe('REQ_OBJECT_INVALID and INVALIDATION_ACK', () => {
     );
   });
 
-  it('acks are direct answers: READ_OWNER drops the acker from its copyset; elsewhere they are unexpected', () => {
-    const ctx = ctxOf(2, 0);
-    const r = handleMessage(
-      entryOf(ctx, S.INV_COPY, { probOwner: 6 }),
-      3,
-      msgOf(M.INVALIDATION_ACK, 3),
-      ctx,
-    );
-    expect(r).toMatchObject({
-      kind: 'handled',
-      actions: [],
-      unexpected: 'INVALIDATION_ACK in INV_COPY',
+  it('acks count only for their round; others are kept for a round whose object has not come yet', () => {
+    const ctx = ctxOf(5, 0);
+    const w = entryOf(ctx, S.WAIT_ACK_INV, {
+      hasObject: true,
+      probOwner: 5,
+      copyset: nodeSetOf(2, 5),
+      round: 3,
     });
-    const o = handledOf(
-      handleMessage(
-        entryOf(ctx, S.READ_OWNER, { copyset: nodeSetOf(2, 3) }),
-        3,
-        msgOf(M.INVALIDATION_ACK, 3),
-        ctx,
-      ),
-    );
-    expect(members(o.entry!.copyset)).toEqual([2]);
+    const other = handledOf(handleMessage(w, 2, msgOf(M.INVALIDATION_ACK, 2, { reqId: 4 }), ctx));
+    expect(other.entry?.state).toBe(S.WAIT_ACK_INV);
+    expect(other.entry?.earlyAcks).toEqual([{ round: 4, nodes: nodeSetOf(2) }]);
+    const mine = handledOf(handleMessage(w, 2, msgOf(M.INVALIDATION_ACK, 2, { reqId: 3 }), ctx));
+    expect(mine.entry?.state).toBe(S.WRITE_OWNER);
   });
 
   it('a node without a copy acks an invalidation at once', () => {

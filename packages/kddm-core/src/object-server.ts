@@ -4,19 +4,17 @@
 // message is parked by the node shell and replayed, in arrival order, after
 // the entry next changes or is put (Kerrighed's queue_event). Messages that
 // arrive where the protocol does not expect them are answered harmlessly and
-// reported in `unexpected`, which the model tests require to stay rare and
-// the counters expose.
+// reported in `unexpected`, which the counters expose.
+//
+// Rounds: every request, upgrade and ownership offer has a round id (the
+// `req_id` Kerrighed carries but does not use). Replies, invalidations and
+// acks echo it, so an ack only counts for its own write round, and a reply
+// to a request that was meanwhile satisfied another way (a flush push) is
+// recognised as stale.
 import { assert } from './errors.js';
-import { type KddmMessage, MessageType } from './messages.js';
+import { MAX_EARLY_ACK_ROUNDS } from './limits.js';
 import { firstTouchInto, mergeWriteCopyset } from './local-verbs.js';
-import {
-  type ObjectEntry,
-  type ProtocolAction,
-  type ProtocolContext,
-  freshEntry,
-  message,
-  withEntry,
-} from './object-entry.js';
+import { type KddmMessage, MessageType } from './messages.js';
 import { type NodeId } from './node-id.js';
 import {
   EMPTY_NODE_SET,
@@ -31,7 +29,16 @@ import {
   nodeSetToArray,
   nodeSetUnion,
 } from './node-set.js';
-import { ObjectState, isOwnerState } from './object-state.js';
+import {
+  type ObjectEntry,
+  type ProtocolAction,
+  type ProtocolContext,
+  freshEntry,
+  message,
+  takeEarlyAcks,
+  withEntry,
+} from './object-entry.js';
+import { ObjectState, isOwnerState, objectStateName } from './object-state.js';
 import { RequestFlag, hasFlag } from './request-flags.js';
 
 export type ServerResult =
@@ -54,14 +61,29 @@ function handled(entry: ObjectEntry | undefined, actions: ProtocolAction[] = [])
 function unexpected(
   entry: ObjectEntry | undefined,
   msg: KddmMessage,
-  state: string,
   actions: ProtocolAction[] = [],
 ): ServerResult {
-  return { kind: 'handled', entry, actions, unexpected: `${msg.type} in ${state}` };
+  return { kind: 'handled', entry, actions, unexpected: `${msg.type} in ${stateName(entry)}` };
 }
 
 function send(to: NodeId, msg: KddmMessage): ProtocolAction {
   return { kind: 'send', to, msg };
+}
+
+function stateName(e: ObjectEntry | undefined): string {
+  return e === undefined ? 'no entry' : objectStateName(e.state);
+}
+
+function roundOf(msg: KddmMessage): number {
+  return msg.reqId ?? 0;
+}
+
+/** True when `msg` answers the request this entry is waiting on. */
+function answersPending(e: ObjectEntry, msg: KddmMessage): boolean {
+  return (
+    (e.state === ObjectState.WAIT_OBJ_READ || e.state === ObjectState.WAIT_OBJ_WRITE) &&
+    roundOf(msg) === e.round
+  );
 }
 
 /** forward_object_server_msg: pass the message on along the probable-owner chain. */
@@ -75,23 +97,20 @@ function forward(
   return send(to, msg);
 }
 
-function stateName(e: ObjectEntry | undefined): string {
-  if (e === undefined) return 'no entry';
-  const names = Object.entries(ObjectState).find(([, v]) => v === e.state);
-  return names ? names[0] : String(e.state);
-}
-
 /** send_copy_on_read: a READ_COPY to `to`, which joins copyset and rmset. */
 function sendReadCopy(
   e: ObjectEntry,
   ctx: ProtocolContext,
   to: NodeId,
+  reqId: number,
 ): [ObjectEntry, ProtocolAction] {
   const act = send(
     to,
     message(ctx, MessageType.OBJECT_SEND, ctx.self, {
       objectState: ObjectState.READ_COPY,
       carriesObject: true,
+      reqId,
+      version: e.version,
     }),
   );
   return [
@@ -100,28 +119,37 @@ function sendReadCopy(
   ];
 }
 
-/** send_copy_on_write_and_inv: hand the object and ownership to `to`; our copy goes. */
-function sendWriteCopyAndInvalidate(
-  e: ObjectEntry,
-  ctx: ProtocolContext,
-  to: NodeId,
-): ServerResult {
-  const act = send(
-    to,
-    message(ctx, MessageType.OBJECT_SEND, ctx.self, {
-      objectState: ObjectState.WRITE_OWNER,
-      master: { copyset: e.copyset, rmset: e.rmset },
-      carriesObject: true,
-    }),
-  );
-  const e2 = withEntry(e, {
+/** Our copy goes and ownership points at `to`. */
+function droppedFor(e: ObjectEntry, to: NodeId): ObjectEntry {
+  return withEntry(e, {
     state: ObjectState.INV_COPY,
     probOwner: to,
     hasObject: false,
     copyset: EMPTY_NODE_SET,
     rmset: EMPTY_NODE_SET,
   });
-  return handled(e2, [act, { kind: 'invalidate' }]);
+}
+
+/** send_copy_on_write_and_inv: hand the object and ownership to `to`; our copy goes. */
+function sendWriteCopyAndInvalidate(
+  e: ObjectEntry,
+  ctx: ProtocolContext,
+  to: NodeId,
+  reqId: number,
+): ProtocolAction[] {
+  return [
+    send(
+      to,
+      message(ctx, MessageType.OBJECT_SEND, ctx.self, {
+        objectState: ObjectState.WRITE_OWNER,
+        master: { copyset: e.copyset, rmset: e.rmset },
+        carriesObject: true,
+        reqId,
+        version: e.version + 1,
+      }),
+    ),
+    { kind: 'invalidate' },
+  ];
 }
 
 function handleCopyRequest(
@@ -130,6 +158,7 @@ function handleCopyRequest(
   ctx: ProtocolContext,
 ): ServerResult {
   const requester = msg.replyNode;
+  const reqId = roundOf(msg);
   const isWrite = hasFlag(msg.flags, RequestFlag.COPY_ON_WRITE);
   const noFt = hasFlag(msg.flags, RequestFlag.NO_FT_REQ);
   const sendOwnership = hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP);
@@ -138,7 +167,7 @@ function handleCopyRequest(
     if (ctx.self !== ctx.defaultOwner) return handled(undefined, [forward(undefined, msg, ctx)]);
     if (noFt && !sendOwnership) {
       return handled(undefined, [
-        send(requester, message(ctx, MessageType.NO_OBJECT_SEND, ctx.self)),
+        send(requester, message(ctx, MessageType.NO_OBJECT_SEND, ctx.self, { reqId })),
       ]);
     }
     e = freshEntry(ctx);
@@ -149,7 +178,10 @@ function handleCopyRequest(
       return handled(entry, [
         send(
           requester,
-          message(ctx, MessageType.NO_OBJECT_SEND, ctx.self, { flags: RequestFlag.TRY_GRAB }),
+          message(ctx, MessageType.NO_OBJECT_SEND, ctx.self, {
+            flags: RequestFlag.TRY_GRAB,
+            reqId,
+          }),
         ),
       ]);
     }
@@ -159,21 +191,16 @@ function handleCopyRequest(
   if (e.ack2Pending) return DEFER;
   if (requester === ctx.self) {
     // Our own request came back along the chain.
-    if (e.state === ObjectState.WAIT_OBJ_READ || e.state === ObjectState.WAIT_OBJ_WRITE) {
-      // Chains only lead back to their origin through nodes that dropped the object in a remove,
-      // and only the home forwards for them.
-      assert(
-        ctx.self === ctx.defaultOwner,
-        `request for ${ctx.setId}:${ctx.objId} looped back to a non-home node`,
-      );
-      // Retrace our chain until the remove reaches us (REQ_OBJECT_REMOVE makes us wait for ACK2).
-      if (e.probOwner !== ctx.self) return handled(e, [send(e.probOwner, msg)]);
-      // Nobody owns the object any more: we are its home.
-      if (noFt) return handled(withEntry(e, { state: ObjectState.INV_OWNER, probOwner: ctx.self }));
-      return handled(firstTouchInto(e, ctx, ObjectState.WRITE_OWNER), [{ kind: 'firstTouch' }]);
-    }
-    // A flush already served us; ignore the echo.
-    return handled(e);
+    if (!answersPending(e, msg)) return handled(e); // an echo of a request already served
+    // Chains only lead back to their origin through nodes that dropped the object in a remove (their
+    // requests go to the home, whose pointer may be stale until the remove reaches it). A non-home
+    // node hands its request to the home; the home retraces its own chain until REQ_OBJECT_REMOVE
+    // arrives (then it waits for REMOVE_ACK2) or the chain ends at itself.
+    if (ctx.self !== ctx.defaultOwner) return handled(e, [send(ctx.defaultOwner, msg)]);
+    if (e.probOwner !== ctx.self) return handled(e, [send(e.probOwner, msg)]);
+    // Nobody owns the object any more: we are its home.
+    if (noFt) return handled(withEntry(e, { state: ObjectState.INV_OWNER, probOwner: ctx.self }));
+    return handled(firstTouchInto(e, ctx, ObjectState.WRITE_OWNER), [{ kind: 'firstTouch' }]);
   }
   switch (e.state) {
     case ObjectState.WAIT_OBJ_READ:
@@ -186,19 +213,21 @@ function handleCopyRequest(
           requester,
           message(ctx, MessageType.NO_OBJECT_SEND, ctx.self, {
             flags: sendOwnership ? RequestFlag.SEND_OWNERSHIP : 0,
+            reqId,
           }),
         );
-        if (sendOwnership)
+        if (sendOwnership) {
           return handled(withEntry(e, { state: ObjectState.INV_COPY, probOwner: requester }), [
             reply,
           ]);
+        }
         return handled(e, [reply]);
       }
       if (!ctx.ftLinked) {
         // The object may be created on the faulting node.
         const reply = send(
           requester,
-          message(ctx, MessageType.SEND_BACK_FIRST_TOUCH, ctx.self, { flags: msg.flags }),
+          message(ctx, MessageType.SEND_BACK_FIRST_TOUCH, ctx.self, { flags: msg.flags, reqId }),
         );
         return handled(
           withEntry(e, {
@@ -212,66 +241,122 @@ function handleCopyRequest(
       // FT_LINKED: first touch here, on the default owner, then serve.
       if (isWrite) {
         const touched = firstTouchInto(e, ctx, ObjectState.WRITE_OWNER);
-        const r = sendWriteCopyAndInvalidate(touched, ctx, requester);
-        assert(r.kind === 'handled', 'write copy handled');
-        return handled(r.entry, [{ kind: 'firstTouch' }, ...r.actions]);
+        return handled(droppedFor(touched, requester), [
+          { kind: 'firstTouch' },
+          ...sendWriteCopyAndInvalidate(touched, ctx, requester, reqId),
+        ]);
       }
       const [e2, act] = sendReadCopy(
         firstTouchInto(e, ctx, ObjectState.READ_OWNER),
         ctx,
         requester,
+        reqId,
       );
       return handled(e2, [{ kind: 'firstTouch' }, act]);
     }
     case ObjectState.WRITE_GHOST:
-      return sendWriteCopyAndInvalidate(e, ctx, requester);
+      return handled(
+        droppedFor(e, requester),
+        sendWriteCopyAndInvalidate(e, ctx, requester, reqId),
+      );
     case ObjectState.WRITE_OWNER: {
-      if (isWrite) return sendWriteCopyAndInvalidate(e, ctx, requester);
+      if (isWrite) {
+        return handled(
+          droppedFor(e, requester),
+          sendWriteCopyAndInvalidate(e, ctx, requester, reqId),
+        );
+      }
       const [e2, act] = sendReadCopy(
         withEntry(e, { state: ObjectState.READ_OWNER }),
         ctx,
         requester,
+        reqId,
       );
       return handled(e2, [act]);
     }
     case ObjectState.READ_OWNER: {
       if (!isWrite) {
-        const [e2, act] = sendReadCopy(e, ctx, requester);
+        const [e2, act] = sendReadCopy(e, ctx, requester, reqId);
         return handled(e2, [act]);
       }
-      // request_copies_invalidation: every other reader acks to the new writer.
+      // request_copies_invalidation: every other reader acks to the new writer, in its round.
       const others = nodeSetRemove(nodeSetRemove(e.copyset, ctx.self), requester);
       const actions: ProtocolAction[] = nodeSetToArray(others).map((to) =>
-        send(to, message(ctx, MessageType.REQ_OBJECT_INVALID, requester)),
+        send(
+          to,
+          message(ctx, MessageType.REQ_OBJECT_INVALID, requester, {
+            reqId,
+            version: e.version + 1,
+          }),
+        ),
       );
       if (nodeSetHas(e.copyset, requester) && hasFlag(msg.flags, RequestFlag.HAS_COPY)) {
-        // transfer_write_access: the requester already has the data.
+        // transfer_write_access: the requester has the data. Difference from Kerrighed: the
+        // object still travels, used only if the requester's copy went away meanwhile.
         actions.push(
           send(
             requester,
             message(ctx, MessageType.SEND_WRITE_ACCESS, ctx.self, {
               master: { copyset: e.copyset, rmset: e.rmset },
+              carriesObject: true,
+              reqId,
+              version: e.version + 1,
             }),
           ),
         );
         actions.push({ kind: 'invalidate' });
-        const e2 = withEntry(e, {
-          state: ObjectState.INV_COPY,
-          probOwner: requester,
-          hasObject: false,
-          copyset: EMPTY_NODE_SET,
-          rmset: EMPTY_NODE_SET,
-        });
-        return handled(e2, actions);
+        return handled(droppedFor(e, requester), actions);
       }
-      const r = sendWriteCopyAndInvalidate(e, ctx, requester);
-      assert(r.kind === 'handled', 'write copy handled');
-      return handled(r.entry, [...actions, ...r.actions]);
+      return handled(droppedFor(e, requester), [
+        ...actions,
+        ...sendWriteCopyAndInvalidate(e, ctx, requester, reqId),
+      ]);
     }
     default:
       // Transient states (WAIT_*, INV_FILLING): retry once the entry settles.
       return DEFER;
   }
+}
+
+/**
+ * OBJECT_SEND with ownership, or SEND_WRITE_ACCESS: we become the owner. The
+ * readers the sender invalidated for this round ack to us; acks that came
+ * early are subtracted (merge_ack_set). Accepted even when stale (the sender
+ * already dropped its copy), in which case the round is the message's own.
+ */
+function takeOwnership(
+  e: ObjectEntry,
+  from: NodeId,
+  msg: KddmMessage,
+  ctx: ProtocolContext,
+  waitState: ObjectState,
+): ServerResult {
+  const round = roundOf(msg);
+  const master = msg.master ?? { copyset: EMPTY_NODE_SET, rmset: EMPTY_NODE_SET };
+  const [early, rest] = takeEarlyAcks(e, round);
+  const copyset = mergeWriteCopyset(early, master.copyset, from, ctx.self);
+  const rmset = nodeSetUnion(master.rmset, nodeSetOf(from, ctx.self));
+  const wasWaiting =
+    e.state === ObjectState.WAIT_OBJ_WRITE || e.state === ObjectState.WAIT_OBJ_READ;
+  let state: ObjectState;
+  if (!nodeSetIsOnly(copyset, ctx.self)) state = waitState;
+  else state = wasWaiting ? ObjectState.WRITE_OWNER : ObjectState.WRITE_GHOST;
+  const imp: ProtocolAction[] = msg.carriesObject === true ? [{ kind: 'import' }] : [];
+  assert(imp.length > 0 || e.hasObject, 'ownership arrives with the object or onto a copy');
+  return handled(
+    withEntry(e, {
+      state,
+      probOwner: ctx.self,
+      copyset,
+      rmset,
+      hasObject: true,
+      round,
+      earlyAcks: rest,
+      version: msg.version ?? e.version,
+      invalidatedAt: 0,
+    }),
+    imp,
+  );
 }
 
 function handleObjectSend(
@@ -283,86 +368,102 @@ function handleObjectSend(
   const sent = msg.objectState ?? ObjectState.READ_COPY;
   const isSync = hasFlag(msg.flags, RequestFlag.SYNC_OBJECT);
   const noData = hasFlag(msg.flags, RequestFlag.NO_DATA) || msg.carriesObject !== true;
-  const ownerSent = isOwnerState(sent);
-  // An unknown entry receives like INV_COPY (an unsolicited push).
+  // An unknown entry receives like INV_COPY.
   const e = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
   const imp: ProtocolAction[] = noData ? [] : [{ kind: 'import' }];
-  const syncAct: ProtocolAction[] =
-    isSync && ctx.self === ctx.defaultOwner ? [{ kind: 'sync' }] : [];
-  const rmset =
-    ownerSent && msg.master ? nodeSetUnion(msg.master.rmset, nodeSetOf(from, ctx.self)) : e.rmset;
-  switch (e.state) {
-    case ObjectState.INV_COPY:
-      if (isSync)
-        return handled(withEntry(e, { state: ObjectState.READ_COPY, hasObject: true }), [
-          ...imp,
-          ...syncAct,
-        ]);
-      // Unsolicited (flush): we hold the only copy now.
-      return handled(
-        withEntry(e, {
-          state: ObjectState.WRITE_GHOST,
-          probOwner: ctx.self,
-          copyset: nodeSetOf(ctx.self),
-          rmset: nodeSetAdd(rmset, ctx.self),
-          hasObject: true,
-        }),
-        imp,
-      );
-    case ObjectState.WAIT_OBJ_WRITE: {
-      if (isSync || !ownerSent)
-        return unexpected(
-          e,
-          msg,
-          'WAIT_OBJ_WRITE (sync push dropped; the write copy is on its way)',
-        );
-      const copyset = mergeWriteCopyset(
-        e.copyset,
-        msg.master?.copyset ?? EMPTY_NODE_SET,
-        from,
-        ctx.self,
-      );
-      const state = nodeSetIsOnly(copyset, ctx.self) ? sent : ObjectState.WAIT_ACK_INV;
-      return handled(
-        withEntry(e, { state, probOwner: ctx.self, copyset, rmset, hasObject: true }),
-        imp,
-      );
-    }
-    case ObjectState.WAIT_OBJ_READ:
-      if (ownerSent) {
-        const copyset = nodeSetOf(ctx.self);
+  if (isSync) {
+    const syncAct: ProtocolAction[] = ctx.self === ctx.defaultOwner ? [{ kind: 'sync' }] : [];
+    switch (e.state) {
+      case ObjectState.INV_COPY:
         return handled(
-          withEntry(e, { state: sent, probOwner: ctx.self, copyset, rmset, hasObject: true }),
-          imp,
+          withEntry(e, {
+            state: ObjectState.READ_COPY,
+            hasObject: true,
+            version: msg.version ?? 0,
+          }),
+          [...imp, ...syncAct],
         );
+      case ObjectState.READ_OWNER:
+      case ObjectState.READ_COPY:
+        // A sync push refreshes the data in place.
+        return handled(withEntry(e, { hasObject: e.hasObject || !noData }), [...imp, ...syncAct]);
+      default:
+        // A newer copy is on its way to us (we wait for it); this push is dropped.
+        return unexpected(entry, msg);
+    }
+  }
+  if (!isOwnerState(sent)) {
+    // A read copy: only the answer to our pending read request is installed. A stale one (our
+    // request was satisfied another way) is dropped; the owner's copyset just lists us spuriously.
+    if (e.state === ObjectState.WAIT_OBJ_READ && answersPending(e, msg)) {
+      const version = msg.version ?? 0;
+      if (version < e.invalidatedAt) {
+        // Older than a write round that already invalidated us: ask again, in a new round.
+        const again = send(
+          e.probOwner,
+          message(ctx, MessageType.REQ_OBJECT_COPY, ctx.self, {
+            flags: e.reqFlags,
+            reqId: ctx.freshRound,
+          }),
+        );
+        return handled(withEntry(e, { round: ctx.freshRound }), [again]);
       }
       return handled(
-        withEntry(e, { state: ObjectState.READ_COPY, probOwner: from, hasObject: true }),
-        [...imp, ...syncAct],
-      );
-    case ObjectState.READ_OWNER:
-    case ObjectState.READ_COPY:
-      // A sync push refreshes the data in place.
-      return handled(withEntry(e, { hasObject: e.hasObject || !noData }), [...imp, ...syncAct]);
-    case ObjectState.WAIT_OBJ_RM_DONE: {
-      if (!ownerSent) return unexpected(e, msg, 'WAIT_OBJ_RM_DONE');
-      // A flush made us owner while we remove: finish the remove as the owner.
-      const rm = nodeSetRemove(rmset, ctx.self);
-      const actions = nodeSetToArray(rm).map((to) =>
-        send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
-      );
-      return handled(
         withEntry(e, {
-          state: ObjectState.WAIT_OBJ_RM_ACK,
-          rmset: rm,
-          copyset: EMPTY_NODE_SET,
-          probOwner: ctx.self,
+          state: ObjectState.READ_COPY,
+          probOwner: from,
+          hasObject: true,
+          version,
+          invalidatedAt: 0,
         }),
-        actions,
+        imp,
       );
     }
+    return unexpected(entry, msg);
+  }
+  if (e.state === ObjectState.WAIT_OBJ_RM_DONE) {
+    // Ownership reached us while we remove: finish the remove as the owner.
+    const rmset = nodeSetUnion(msg.master?.rmset ?? EMPTY_NODE_SET, nodeSetOf(from, ctx.self));
+    const rm = nodeSetRemove(rmset, ctx.self);
+    const actions = nodeSetToArray(rm).map((to) =>
+      send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
+    );
+    return handled(
+      withEntry(e, {
+        state: ObjectState.WAIT_OBJ_RM_ACK,
+        rmset: rm,
+        copyset: EMPTY_NODE_SET,
+        probOwner: ctx.self,
+      }),
+      actions,
+    );
+  }
+  switch (e.state) {
+    case ObjectState.INV_COPY:
+    case ObjectState.READ_COPY:
+    case ObjectState.WAIT_OBJ_READ:
+    case ObjectState.WAIT_OBJ_WRITE:
+      return takeOwnership(e, from, msg, ctx, ObjectState.WAIT_ACK_INV);
     default:
-      return unexpected(entry, msg, stateName(e));
+      return unexpected(entry, msg);
+  }
+}
+
+function handleWriteAccess(
+  entry: ObjectEntry | undefined,
+  from: NodeId,
+  msg: KddmMessage,
+  ctx: ProtocolContext,
+): ServerResult {
+  if (entry === undefined) return unexpected(entry, msg);
+  switch (entry.state) {
+    case ObjectState.INV_COPY:
+    case ObjectState.READ_COPY:
+    case ObjectState.WAIT_OBJ_READ:
+    case ObjectState.WAIT_OBJ_WRITE:
+      return takeOwnership(entry, from, msg, ctx, ObjectState.WAIT_ACK_WRITE);
+    default:
+      return unexpected(entry, msg);
   }
 }
 
@@ -372,37 +473,35 @@ function handleNoObject(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  if (entry === undefined) return unexpected(entry, msg, 'no entry');
+  if (entry === undefined) return unexpected(entry, msg);
   const e = entry;
   if (hasFlag(msg.flags, RequestFlag.TRY_GRAB)) {
     // try_grab answered busy: back to what we had.
-    if (e.state !== ObjectState.WAIT_OBJ_WRITE) return unexpected(e, msg, stateName(e));
+    if (e.state !== ObjectState.WAIT_OBJ_WRITE || !answersPending(e, msg)) {
+      return unexpected(e, msg);
+    }
     return handled(
       withEntry(e, { state: e.hasObject ? ObjectState.READ_COPY : ObjectState.INV_COPY }),
     );
   }
-  if (
-    e.frozenCount > 0 &&
-    e.state !== ObjectState.WAIT_OBJ_READ &&
-    e.state !== ObjectState.WAIT_OBJ_WRITE
-  )
-    return DEFER;
   const rmset = nodeSetAdd(e.rmset, from);
-  switch (e.state) {
-    case ObjectState.WAIT_OBJ_READ:
-    case ObjectState.WAIT_OBJ_WRITE:
-      assert(!e.hasObject, 'NO_OBJECT_SEND to a node holding a copy');
-      if (hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP)) {
+  if (hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP)) {
+    // The id is ours now (manual first touch), even if the request was stale: the sender points at us.
+    switch (e.state) {
+      case ObjectState.INV_COPY:
+      case ObjectState.WAIT_OBJ_READ:
+      case ObjectState.WAIT_OBJ_WRITE:
+        assert(!e.hasObject, 'the id of an existing object handed over');
         return handled(withEntry(e, { state: ObjectState.INV_OWNER, probOwner: ctx.self, rmset }));
-      }
-      // Difference from Kerrighed: the answering node keeps the id, so we point at it rather than
-      // becoming a second INV_OWNER when we happen to be the default owner.
-      return handled(withEntry(e, { state: ObjectState.INV_COPY, probOwner: from, rmset }));
-    case ObjectState.INV_OWNER:
-      return handled(e);
-    default:
-      return unexpected(e, msg, stateName(e));
+      default:
+        return unexpected(e, msg);
+    }
   }
+  if (!answersPending(e, msg)) return unexpected(e, msg);
+  assert(!e.hasObject, 'NO_OBJECT_SEND to a node holding a copy');
+  // Difference from Kerrighed: the answering node keeps the id, so we point at it rather than
+  // becoming a second INV_OWNER when we happen to be the default owner.
+  return handled(withEntry(e, { state: ObjectState.INV_COPY, probOwner: from, rmset }));
 }
 
 function handleSendBackFirstTouch(
@@ -411,11 +510,14 @@ function handleSendBackFirstTouch(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
+  // The id is handed to us (even for a stale request): we create the object.
   if (
     entry === undefined ||
-    (entry.state !== ObjectState.WAIT_OBJ_READ && entry.state !== ObjectState.WAIT_OBJ_WRITE)
+    (entry.state !== ObjectState.WAIT_OBJ_READ &&
+      entry.state !== ObjectState.WAIT_OBJ_WRITE &&
+      entry.state !== ObjectState.INV_COPY)
   ) {
-    return unexpected(entry, msg, stateName(entry));
+    return unexpected(entry, msg);
   }
   assert(!entry.hasObject, 'first touch sent back to a node holding a copy');
   const e = withEntry(entry, { rmset: nodeSetAdd(entry.rmset, from) });
@@ -428,7 +530,10 @@ function handleInvalidate(
   ctx: ProtocolContext,
 ): ServerResult {
   const writer = msg.replyNode;
-  const ack = send(writer, message(ctx, MessageType.INVALIDATION_ACK, ctx.self));
+  const ack = send(
+    writer,
+    message(ctx, MessageType.INVALIDATION_ACK, ctx.self, { reqId: roundOf(msg) }),
+  );
   // No entry / INV_COPY: we hold no copy (flushed or removed); say so at once.
   if (entry === undefined) return handled(undefined, [ack]);
   const e = entry;
@@ -442,6 +547,16 @@ function handleInvalidate(
         [{ kind: 'invalidate' }, ack],
       );
     case ObjectState.WAIT_OBJ_READ:
+      // Kerrighed defers here (the read copy may still be on its way from an older owner), which
+      // deadlocks when our request waits at the writer. Ack now; a read copy older than this
+      // round is refused when it arrives (versions).
+      return handled(
+        withEntry(e, {
+          probOwner: writer,
+          invalidatedAt: Math.max(e.invalidatedAt, msg.version ?? 0),
+        }),
+        [ack],
+      );
     case ObjectState.INV_FILLING:
       return DEFER;
     case ObjectState.WAIT_OBJ_WRITE: {
@@ -449,7 +564,7 @@ function handleInvalidate(
       return handled(withEntry(e, { probOwner: writer, hasObject: false }), [...drop, ack]);
     }
     default:
-      return unexpected(e, msg, stateName(e));
+      return unexpected(e, msg, [ack]);
   }
 }
 
@@ -458,61 +573,56 @@ function handleInvalidationAck(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  // Acks are only ever direct answers (to REQ_OBJECT_INVALID or SEND_OWNERSHIP), so they reach a node
-  // that waits for them; Kerrighed also forwards unsolicited flush acks along the chain.
+  // Acks are only ever direct answers (to REQ_OBJECT_INVALID or SEND_OWNERSHIP) and carry their
+  // round; Kerrighed also forwards unsolicited flush acks along the chain.
   const acker = msg.replyNode;
-  if (entry === undefined) return unexpected(entry, msg, 'no entry');
+  const round = roundOf(msg);
+  if (entry === undefined) return unexpected(entry, msg);
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
-  switch (e.state) {
-    case ObjectState.WAIT_OBJ_WRITE:
-      // An ack that overtook the write copy: remember it (merge_ack_set subtracts it later).
-      return handled(withEntry(e, { copyset: nodeSetAdd(e.copyset, acker) }));
-    case ObjectState.READ_OWNER:
-      return handled(withEntry(e, { copyset: nodeSetRemove(e.copyset, acker) }));
-    case ObjectState.WAIT_ACK_INV:
-    case ObjectState.WAIT_ACK_WRITE: {
-      const copyset = nodeSetRemove(e.copyset, acker);
-      const state = nodeSetIsOnly(copyset, ctx.self) ? ObjectState.WRITE_OWNER : e.state;
-      return handled(withEntry(e, { copyset, state }));
-    }
-    case ObjectState.WAIT_CHG_OWN_ACK: {
-      const copyset = nodeSetRemove(e.copyset, acker);
-      if (acker !== e.chgOwnTarget) return handled(withEntry(e, { copyset }));
-      // The node we offered ownership to has no copy any more.
-      if (nodeSetIsEmpty(copyset)) {
-        const push = send(
-          acker,
-          message(ctx, MessageType.OBJECT_SEND, ctx.self, {
-            flags: RequestFlag.IO_FLUSH,
-            objectState: ObjectState.WRITE_OWNER,
-            master: { copyset: EMPTY_NODE_SET, rmset: e.rmset },
-            carriesObject: true,
-          }),
-        );
-        const e2 = withEntry(e, {
-          state: ObjectState.INV_COPY,
-          probOwner: acker,
-          hasObject: false,
-          copyset: EMPTY_NODE_SET,
-          rmset: EMPTY_NODE_SET,
-          chgOwnTarget: undefined,
-        });
-        return handled(e2, [push, { kind: 'invalidate' }]);
-      }
-      const target = nodeSetFirst(copyset) as NodeId;
-      const offer = send(
-        target,
-        message(ctx, MessageType.SEND_OWNERSHIP, ctx.self, { master: { copyset, rmset: e.rmset } }),
-      );
-      return handled(withEntry(e, { copyset, chgOwnTarget: target }), [offer]);
-    }
-    case ObjectState.WAIT_OBJ_RM_ACK:
-      // A flush raced with our remove; the remove acks are what we wait for.
-      return handled(e);
-    default:
-      return unexpected(e, msg, stateName(e));
+  if (
+    (e.state === ObjectState.WAIT_ACK_INV || e.state === ObjectState.WAIT_ACK_WRITE) &&
+    e.round === round
+  ) {
+    const copyset = nodeSetRemove(e.copyset, acker);
+    const state = nodeSetIsOnly(copyset, ctx.self) ? ObjectState.WRITE_OWNER : e.state;
+    return handled(withEntry(e, { copyset, state }));
   }
+  if (e.state === ObjectState.WAIT_CHG_OWN_ACK && e.round === round) {
+    if (acker !== e.chgOwnTarget) return unexpected(e, msg);
+    // The node we offered ownership to has no copy: offer it to the next reader, or push the object.
+    const copyset = nodeSetRemove(e.copyset, acker);
+    if (nodeSetIsEmpty(copyset)) {
+      const push = send(
+        acker,
+        message(ctx, MessageType.OBJECT_SEND, ctx.self, {
+          flags: RequestFlag.IO_FLUSH,
+          objectState: ObjectState.WRITE_OWNER,
+          master: { copyset: EMPTY_NODE_SET, rmset: e.rmset },
+          carriesObject: true,
+          version: e.version,
+        }),
+      );
+      const e2 = withEntry(droppedFor(e, acker), { chgOwnTarget: undefined });
+      return handled(e2, [push, { kind: 'invalidate' }]);
+    }
+    const target = nodeSetFirst(copyset) as NodeId;
+    const offer = send(
+      target,
+      message(ctx, MessageType.SEND_OWNERSHIP, ctx.self, {
+        master: { copyset, rmset: e.rmset },
+        reqId: round,
+        version: e.version,
+      }),
+    );
+    return handled(withEntry(e, { copyset, chgOwnTarget: target }), [offer]);
+  }
+  // The object of this round has not reached us yet: remember the ack for it.
+  const prior = e.earlyAcks.find((a) => a.round === round);
+  const others = e.earlyAcks.filter((a) => a.round !== round);
+  assert(others.length < MAX_EARLY_ACK_ROUNDS, 'early acks stay within MAX_EARLY_ACK_ROUNDS');
+  const nodes = nodeSetAdd(prior?.nodes ?? EMPTY_NODE_SET, acker);
+  return handled(withEntry(e, { earlyAcks: [...others, { round, nodes }] }));
 }
 
 function handleRemoveRequest(
@@ -524,8 +634,9 @@ function handleRemoveRequest(
   const isHome = ctx.self === ctx.defaultOwner;
   const flags = isHome ? RequestFlag.NEED_OBJ_RM_ACK2 : 0;
   const ack = send(remover, message(ctx, MessageType.REMOVE_ACK, ctx.self, { flags }));
-  if (entry === undefined)
+  if (entry === undefined) {
     return handled(undefined, [send(remover, message(ctx, MessageType.REMOVE_ACK, ctx.self))]);
+  }
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
   const drop: ProtocolAction[] = e.hasObject ? [{ kind: 'removeObject' }] : [];
@@ -548,10 +659,10 @@ function handleRemoveRequest(
     case ObjectState.WAIT_OBJ_READ:
     case ObjectState.WAIT_OBJ_WRITE:
       // Keep waiting; the home now waits for REMOVE_ACK2 before it answers as INV_OWNER.
-      return handled(withEntry(e, { hasObject: false, ack2Pending: e.ack2Pending || isHome }), [
-        ...drop,
-        ack,
-      ]);
+      return handled(
+        withEntry(e, { hasObject: false, ack2Pending: e.ack2Pending || isHome, invalidatedAt: 0 }),
+        [...drop, ack],
+      );
     case ObjectState.WAIT_OBJ_RM_DONE:
       // Two removes race: ours waits for its REMOVE_DONE, the copy goes now.
       return handled(withEntry(e, { hasObject: false, ack2Pending: e.ack2Pending || isHome }), [
@@ -561,7 +672,7 @@ function handleRemoveRequest(
     case ObjectState.INV_FILLING:
       return DEFER;
     default:
-      return unexpected(e, msg, stateName(e), [ack]);
+      return unexpected(e, msg, [ack]);
   }
 }
 
@@ -632,7 +743,7 @@ function handleRemoveAck(
   from: NodeId,
   msg: KddmMessage,
 ): ServerResult {
-  if (entry === undefined) return unexpected(entry, msg, 'no entry');
+  if (entry === undefined) return unexpected(entry, msg);
   const needAck2 = hasFlag(msg.flags, RequestFlag.NEED_OBJ_RM_ACK2);
   const e = entry;
   switch (e.state) {
@@ -650,13 +761,14 @@ function handleRemoveAck(
         }),
       );
     default:
-      return unexpected(e, msg, stateName(e));
+      return unexpected(e, msg);
   }
 }
 
 function handleRemoveDone(entry: ObjectEntry | undefined, msg: KddmMessage): ServerResult {
-  if (entry === undefined || entry.state !== ObjectState.WAIT_OBJ_RM_DONE)
-    return unexpected(entry, msg, stateName(entry));
+  if (entry === undefined || entry.state !== ObjectState.WAIT_OBJ_RM_DONE) {
+    return unexpected(entry, msg);
+  }
   const rmset = nodeSetMinus(msg.rmset ?? EMPTY_NODE_SET, entry.rmset);
   const rmAck2 = entry.rmAck2 || hasFlag(msg.flags, RequestFlag.NEED_OBJ_RM_ACK2);
   return handled(withEntry(entry, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset, rmAck2 }));
@@ -667,7 +779,7 @@ function handleRemoveAck2(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  if (entry === undefined) return unexpected(entry, msg, 'no entry');
+  if (entry === undefined) return unexpected(entry, msg);
   const e = entry;
   switch (e.state) {
     case ObjectState.WAIT_OBJ_READ:
@@ -689,7 +801,7 @@ function handleRemoveAck2(
     case ObjectState.WAIT_OBJ_RM_ACK:
       return handled(withEntry(e, { ack2Pending: false }));
     default:
-      return unexpected(e, msg, stateName(e));
+      return unexpected(e, msg);
   }
 }
 
@@ -699,7 +811,8 @@ function handleSendOwnership(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  const decline = send(from, message(ctx, MessageType.INVALIDATION_ACK, ctx.self));
+  const reqId = roundOf(msg);
+  const decline = send(from, message(ctx, MessageType.INVALIDATION_ACK, ctx.self, { reqId }));
   // No copy here (flushed or removed): decline, the owner offers ownership elsewhere.
   if (entry === undefined) return handled(undefined, [decline]);
   const e = entry;
@@ -713,45 +826,41 @@ function handleSendOwnership(
         probOwner: ctx.self,
         copyset: nodeSetAdd(master.copyset, ctx.self),
         rmset: nodeSetAdd(master.rmset, ctx.self),
+        version: Math.max(e.version, msg.version ?? 0),
       });
       return handled(e2, [
         send(
           from,
-          message(ctx, MessageType.CHANGE_OWNERSHIP_ACK, ctx.self, { newOwner: ctx.self }),
+          message(ctx, MessageType.CHANGE_OWNERSHIP_ACK, ctx.self, { newOwner: ctx.self, reqId }),
         ),
       ]);
     }
     case ObjectState.WAIT_OBJ_WRITE: {
-      // We are upgrading; decline by giving up our copy, the sender will push the object to us or to another reader.
+      // We are upgrading: decline by giving up our copy; the sender pushes the object to us
+      // or offers ownership to another reader.
       const drop: ProtocolAction[] = e.hasObject ? [{ kind: 'invalidate' }] : [];
-      return handled(withEntry(e, { hasObject: false }), [
-        ...drop,
-        send(from, message(ctx, MessageType.INVALIDATION_ACK, ctx.self)),
-      ]);
+      return handled(withEntry(e, { hasObject: false }), [...drop, decline]);
     }
     case ObjectState.INV_FILLING:
       return DEFER;
     default:
-      return unexpected(e, msg, stateName(e));
+      return unexpected(e, msg, [decline]);
   }
 }
 
 function handleChangeOwnershipAck(entry: ObjectEntry | undefined, msg: KddmMessage): ServerResult {
-  if (entry === undefined || entry.state !== ObjectState.WAIT_CHG_OWN_ACK)
-    return unexpected(entry, msg, stateName(entry));
+  if (
+    entry === undefined ||
+    entry.state !== ObjectState.WAIT_CHG_OWN_ACK ||
+    entry.round !== roundOf(msg)
+  ) {
+    return unexpected(entry, msg);
+  }
   // A local reader took the copy while ownership was moving: drop it after the put.
   if (entry.frozenCount > 0) return DEFER;
   const newOwner = msg.newOwner ?? msg.replyNode;
   const drop: ProtocolAction[] = entry.hasObject ? [{ kind: 'invalidate' }] : [];
-  const e2 = withEntry(entry, {
-    state: ObjectState.INV_COPY,
-    probOwner: newOwner,
-    hasObject: false,
-    copyset: EMPTY_NODE_SET,
-    rmset: EMPTY_NODE_SET,
-    chgOwnTarget: undefined,
-  });
-  return handled(e2, drop);
+  return handled(withEntry(droppedFor(entry, newOwner), { chgOwnTarget: undefined }), drop);
 }
 
 /** Handle one protocol message `msg` from node `from` on this node's `entry`. */
@@ -791,22 +900,4 @@ export function handleMessage(
     case MessageType.CHANGE_OWNERSHIP_ACK:
       return handleChangeOwnershipAck(entry, msg);
   }
-}
-
-function handleWriteAccess(
-  entry: ObjectEntry | undefined,
-  from: NodeId,
-  msg: KddmMessage,
-  ctx: ProtocolContext,
-): ServerResult {
-  if (entry === undefined || entry.state !== ObjectState.WAIT_OBJ_WRITE)
-    return unexpected(entry, msg, stateName(entry));
-  assert(entry.hasObject, 'write access granted to a node without a copy');
-  const master = msg.master ?? { copyset: EMPTY_NODE_SET, rmset: EMPTY_NODE_SET };
-  const copyset = mergeWriteCopyset(entry.copyset, master.copyset, from, ctx.self);
-  const state = nodeSetIsOnly(copyset, ctx.self)
-    ? ObjectState.WRITE_OWNER
-    : ObjectState.WAIT_ACK_WRITE;
-  const rmset = nodeSetUnion(master.rmset, nodeSetOf(from, ctx.self));
-  return handled(withEntry(entry, { state, probOwner: ctx.self, copyset, rmset }));
 }

@@ -24,6 +24,7 @@ export function ctxOf(
     defaultOwner,
     ftLinked: false,
     localExclusive: false,
+    freshRound: 77,
     ...extra,
   };
 }

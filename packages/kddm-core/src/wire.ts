@@ -20,6 +20,8 @@ export interface ObjectWire {
   readonly objId: number;
   readonly flags: number;
   readonly replyNode: number;
+  readonly reqId: number;
+  readonly version?: number;
   readonly newOwner?: number;
   readonly objectState?: number;
   readonly copyset?: number[];
@@ -69,7 +71,9 @@ export function messageToWire(msg: KddmMessage, data?: Uint8Array): ObjectWire {
     objId: msg.objId,
     flags: msg.flags,
     replyNode: msg.replyNode,
+    reqId: msg.reqId ?? 0,
   };
+  if (msg.version !== undefined) w.version = msg.version;
   if (msg.newOwner !== undefined) w.newOwner = msg.newOwner;
   if (msg.objectState !== undefined) w.objectState = msg.objectState;
   if (msg.master !== undefined) {
@@ -99,6 +103,7 @@ export function wireToMessage(w: ObjectWire): { msg: KddmMessage; data: Uint8Arr
   if (!Number.isInteger(w.flags) || (w.flags & ~ALL_REQUEST_FLAGS) !== 0)
     bad(`flags ${String(w.flags)}`);
   if (!isNodeId(w.replyNode)) bad(`reply node ${String(w.replyNode)}`);
+  if (!Number.isSafeInteger(w.reqId) || w.reqId < 0) bad(`request id ${String(w.reqId)}`);
   if (w.newOwner !== undefined && !isNodeId(w.newOwner)) bad(`new owner ${String(w.newOwner)}`);
   if (w.objectState !== undefined && !isObjectState(w.objectState))
     bad(`object state ${String(w.objectState)}`);
@@ -110,7 +115,18 @@ export function wireToMessage(w: ObjectWire): { msg: KddmMessage; data: Uint8Arr
   }
   const msg: {
     -readonly [K in keyof KddmMessage]: KddmMessage[K];
-  } = { type: w.type, setId: w.setId, objId: w.objId, flags: w.flags, replyNode: w.replyNode };
+  } = {
+    type: w.type,
+    setId: w.setId,
+    objId: w.objId,
+    flags: w.flags,
+    replyNode: w.replyNode,
+    reqId: w.reqId,
+  };
+  if (w.version !== undefined) {
+    if (!Number.isSafeInteger(w.version) || w.version < 0) bad(`version ${String(w.version)}`);
+    msg.version = w.version;
+  }
   if (w.newOwner !== undefined) msg.newOwner = w.newOwner;
   if (w.objectState !== undefined) msg.objectState = w.objectState;
   if (w.copyset !== undefined || w.masterRmset !== undefined) {
