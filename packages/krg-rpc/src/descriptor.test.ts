@@ -201,6 +201,30 @@ describe('lock-step descriptors', () => {
     expect(log).toEqual(['server: RpcCancelled']);
   });
 
+  it("the server's waits use the client's deadline", async () => {
+    const log: string[] = [];
+    const { engine, rpc } = setup(log);
+    const n0 = rpc.node(0)!;
+    let serverFailedAt = 0;
+    n0.scope.spawn('c', async () => {
+      n0.begin(STALL, 1, { timeoutNs: 7 * NS_PER_MS });
+      // The client never packs and never waits: only the server's deadline can fire.
+      await n0.scope.sleep(50 * NS_PER_MS);
+    });
+    engine.schedule(0, () => {
+      const check = (): void => {
+        if (log.length > 0 && serverFailedAt === 0) serverFailedAt = engine.nowNs;
+        else if (serverFailedAt === 0) engine.schedule(100_000, check);
+      };
+      check();
+    });
+    await engine.run();
+    expect(log).toEqual(['server: RpcTimeout']);
+    // 7 ms after the server began (one link latency after the client).
+    expect(serverFailedAt).toBeGreaterThanOrEqual(7 * NS_PER_MS);
+    expect(serverFailedAt).toBeLessThan(8 * NS_PER_MS);
+  });
+
   it('unpack after the peer ended is a typed error', async () => {
     const { engine, rpc } = setup();
     const n0 = rpc.node(0)!;

@@ -86,7 +86,8 @@ describe('ReliableLinks (property)', () => {
           for (let p = 0; p < NODES; p++) expect(links[n]!.unackedTo(p)).toBe(0);
         }
       }),
-      { numRuns: 40, seed: testSeed(20261125) },
+      // KRG_RUNS raises the count for the long lane (`pnpm run fuzz`).
+      { numRuns: Number(process.env['KRG_RUNS'] ?? 40), seed: testSeed(20261125) },
     );
   });
 

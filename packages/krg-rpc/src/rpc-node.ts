@@ -274,7 +274,8 @@ export class RpcNode implements ConversationHost {
     if (!this.membership.isUp(to)) throw new RpcPeerDown(to, 'not-up');
     const convId = this.allocateConvId(to);
     const desc = new RpcDescriptor(this, to, serviceId, convId, 'client', timeoutNs);
-    this.links.send(to, beginMessage(convId, serviceId, MODE_DESCRIPTOR, null));
+    // The server's waits in this conversation get the same deadline.
+    this.links.send(to, beginMessage(convId, serviceId, MODE_DESCRIPTOR, timeoutNs));
     this.addClient(to, convId, desc);
     return desc;
   }
@@ -418,14 +419,12 @@ export class RpcNode implements ConversationHost {
         this.reply(from, m.convId, false, ['RpcLimitExceeded', 'MAX_OPEN_CONVERSATIONS']);
         return;
       }
-      desc = new RpcDescriptor(
-        this,
-        from,
-        m.serviceId,
-        m.convId,
-        'server',
-        DEFAULT_CALL_TIMEOUT_NS,
-      );
+      // The client sends its deadline; the server's waits use the same one.
+      const timeoutNs =
+        typeof m.args === 'number' && Number.isSafeInteger(m.args) && m.args > 0
+          ? Math.min(m.args, MAX_CALL_TIMEOUT_NS)
+          : DEFAULT_CALL_TIMEOUT_NS;
+      desc = new RpcDescriptor(this, from, m.serviceId, m.convId, 'server', timeoutNs);
       let map = this.serverConvs[from];
       if (map === undefined) {
         map = new Map();
