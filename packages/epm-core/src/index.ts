@@ -43,6 +43,13 @@ export {
 } from './syscall.js';
 export { ROOT_CREDENTIALS, Task } from './task.js';
 export { ACCOUNTING_SLOT, newAccounting } from './accounting.js';
+export { TaskHookRegistry } from './task-hooks.js';
+export {
+  CHILD_EVENTS_SLOT,
+  EXEC_STRINGS_MAX,
+  EXEC_STRING_BYTES_MAX,
+  LIFECYCLE_SYSCALLS,
+} from './wait-syscalls.js';
 export { CLOCK_TICKS_PER_SECOND, PROCESS_SYSCALLS, encodeRusage } from './process-syscalls.js';
 export { TaskSlot } from './task-slot.js';
 export { SIGACTION_SLOT } from './sigaction-view.js';
@@ -77,4 +84,5 @@ export type {
 } from './syscall.js';
 export type { Credentials, TaskState } from './task.js';
 export type { TaskAccounting } from './accounting.js';
+export type { TaskHooks } from './task-hooks.js';
 export type { Disposition, SigactionView } from './sigaction-view.js';

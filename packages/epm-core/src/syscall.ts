@@ -47,6 +47,23 @@ export interface KernelServices {
   findTask(pid: number): Task | undefined;
   /** Every task the kernel knows, in pid order (zombies included). */
   allTasks(): readonly Task[];
+  /** A copy of `parent` (fork): every slot filled through the task hooks, not yet running. */
+  forkTask(parent: Task, exitSignal: number): Task | ErrnoName;
+  /** Makes a forked child runnable. */
+  startTask(child: Task): void;
+  /** Drops a forked child that never ran (a later step of clone failed). */
+  discardTask(child: Task): void;
+  /** The user memory of another task (clone's CLONE_CHILD_SETTID). */
+  memoryOf(task: Task): UserMemory;
+  /** Removes a zombie for good (wait4 reaped it). */
+  reapTask(zombie: Task): void;
+  /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */
+  execTask(
+    task: Task,
+    path: string,
+    argv: readonly string[],
+    envp: readonly string[],
+  ): 'ok' | ErrnoName;
 }
 
 export interface SyscallContext {

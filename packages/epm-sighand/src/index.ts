@@ -8,11 +8,13 @@ export {
   SA_RESTART,
   SA_RESTORER,
   SA_SIGINFO,
+  SIGHAND_HOOKS,
   SIGHAND_SLOT,
   SIG_DFL,
   SIG_IGN,
   Sighand,
   isUncatchable,
+  setSighand,
 } from './sighand.js';
 export { SIGHAND_SYSCALLS } from './sighand-syscalls.js';
 export type { Sigaction } from './sighand.js';

@@ -2,7 +2,15 @@
 // created with CLONE_SIGHAND; a fork copies them), with their sharing count.
 // It implements epm-core's SigactionView, through which epm-signal and the
 // kernel read dispositions without importing this package.
-import { SIGNAL, TaskSlot, type Disposition, type SigactionView } from '@krg/epm-core';
+import {
+  SIGACTION_SLOT,
+  SIGNAL,
+  TaskSlot,
+  type Disposition,
+  type SigactionView,
+  type Task,
+  type TaskHooks,
+} from '@krg/epm-core';
 
 /** sa_handler values with a meaning of their own. */
 export const SIG_DFL = 0n;
@@ -75,3 +83,27 @@ export const SIGHAND_SLOT = new TaskSlot<Sighand>('sighand');
 export function isUncatchable(sig: number): boolean {
   return sig === SIGNAL.SIGKILL || sig === SIGNAL.SIGSTOP;
 }
+
+/** Installs a sighand table in a task, where epm-core's sigaction view also finds it. */
+export function setSighand(task: Task, table: Sighand): void {
+  task.set(SIGHAND_SLOT, table);
+  task.set(SIGACTION_SLOT, table);
+}
+
+/** epm-sighand's task hooks: fork copies the actions; exec resets handled signals. */
+export const SIGHAND_HOOKS: TaskHooks = {
+  name: 'sighand',
+  fork(parent, child) {
+    setSighand(child, parent.get(SIGHAND_SLOT).copy());
+  },
+  unfork(child) {
+    child.delete(SIGHAND_SLOT);
+    child.delete(SIGACTION_SLOT);
+  },
+  exec(task) {
+    task.get(SIGHAND_SLOT).resetForExec();
+  },
+  release() {
+    // The table is not shared (no CLONE_SIGHAND yet): it goes with the task.
+  },
+};

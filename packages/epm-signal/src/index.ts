@@ -6,6 +6,7 @@ export { nextSignal } from './next-signal.js';
 export { kernelSigInfo, userSigInfo } from './siginfo.js';
 export { SigPending } from './sigpending.js';
 export {
+  SIGNAL_HOOKS,
   SIGNAL_SLOT,
   dequeueSignal,
   forkSignalState,

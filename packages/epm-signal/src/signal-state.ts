@@ -2,7 +2,14 @@
 // private pending queue) and in signal_struct (shared pending queue,
 // rlimits). The `signal` KDDM object (keyed by TGID) will hold the shared
 // part; until the signals issue, both live here, in the task's slot.
-import { SIGACTION_SLOT, TaskSlot, sanitizeMask, type Sigset, type Task } from '@krg/epm-core';
+import {
+  SIGACTION_SLOT,
+  TaskSlot,
+  sanitizeMask,
+  type Sigset,
+  type Task,
+  type TaskHooks,
+} from '@krg/epm-core';
 import { SI_TKILL, SI_USER, type SigInfo } from '@krg/arch-riscv';
 import { decideGeneration } from './generation.js';
 import { nextSignal } from './next-signal.js';
@@ -89,3 +96,17 @@ export function hasDeliverableSignal(task: Task): boolean {
 export function setBlocked(state: SignalState, mask: Sigset): void {
   state.blocked = sanitizeMask(mask);
 }
+
+/** epm-signal's task hooks: a child inherits the mask and limits, not the pending signals. */
+export const SIGNAL_HOOKS: TaskHooks = {
+  name: 'signal',
+  fork(parent, child) {
+    child.set(SIGNAL_SLOT, forkSignalState(parent.get(SIGNAL_SLOT)));
+  },
+  unfork(child) {
+    child.delete(SIGNAL_SLOT);
+  },
+  release() {
+    // Pending signals die with the task; nothing is shared yet.
+  },
+};

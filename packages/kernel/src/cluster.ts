@@ -3,16 +3,25 @@
 // node, list processes and run the simulation.
 import {
   ACCOUNTING_SLOT,
+  CHILD_EVENTS_SLOT,
   ROOT_CREDENTIALS,
-  SIGACTION_SLOT,
   Task,
+  TaskHookRegistry,
+  WaitQueue,
   newAccounting,
   type KernelServices,
   type SignalInfo,
   type SyscallEntry,
 } from '@krg/epm-core';
-import { SIGHAND_SLOT, Sighand } from '@krg/epm-sighand';
-import { RLIMIT_NOFILE, SIGNAL_SLOT, generateSignal, newSignalState } from '@krg/epm-signal';
+import { SIGHAND_HOOKS, Sighand, setSighand } from '@krg/epm-sighand';
+import {
+  RLIMIT_NOFILE,
+  SIGNAL_HOOKS,
+  SIGNAL_SLOT,
+  generateSignal,
+  newSignalState,
+} from '@krg/epm-signal';
+import { MM_HOOKS, MM_SLOT } from '@krg/mm-ghost';
 import {
   DEFAULT_COST_MODEL,
   SimEngine,
@@ -27,6 +36,7 @@ import { ImageStore } from './files/image-store.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { NodeKernel } from './process/node-kernel.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
+import { FILES_HOOKS, FS_HOOKS } from './process/file-hooks.js';
 import { FILES_SLOT, FS_SLOT } from './process/task-slots.js';
 import { buildSyscallTable } from './syscall-table.js';
 
@@ -68,6 +78,7 @@ export class Cluster {
   readonly store = new ImageStore();
   readonly nodes: readonly NodeKernel[];
   readonly #services: KernelServices;
+  readonly #hooks: TaskHookRegistry;
   /** Called whenever a task is reaped. */
   onTaskReaped: (task: Task) => void = () => {};
 
@@ -94,7 +105,19 @@ export class Cluster {
       exitTask: (task, status) => this.#node(task.node).exit(task, status),
       findTask: (pid) => this.findTask(pid),
       allTasks: () => this.tasks(),
+      // A child runs on its parent's node: fork across nodes needs the
+      // export/import path of migration (remote clone), not an in-memory copy.
+      forkTask: (parent, exitSignal) => this.#node(parent.node).forkTask(parent, exitSignal),
+      startTask: (child) => this.#node(child.node).admit(child),
+      discardTask: (child) => this.#node(child.node).discardTask(child),
+      memoryOf: (task) => task.get(MM_SLOT),
+      reapTask: (zombie) => this.#node(zombie.node).reap(zombie),
+      execTask: (task, path, argv, envp) =>
+        this.#node(task.node).execTask(task, this.store, path, argv, envp),
     };
+    this.#hooks = new TaskHookRegistry();
+    for (const hooks of [MM_HOOKS, FS_HOOKS, FILES_HOOKS, SIGNAL_HOOKS, SIGHAND_HOOKS])
+      this.#hooks.register(hooks);
     const nodes: NodeKernel[] = [];
     for (let id = 0; id < options.nodes; id++) {
       const rng = this.engine.rng.fork(`node${id}`);
@@ -115,6 +138,7 @@ export class Cluster {
           cost: nodeCost(cost, id),
           syscalls,
           services: this.#services,
+          hooks: this.#hooks,
           rng: rng.fork('exec'),
           onTaskReaped: (task) => this.onTaskReaped(task),
         }),
@@ -128,7 +152,12 @@ export class Cluster {
     return this.nodes.flatMap((n) => n.tasks()).sort((a, b) => a.pid - b.pid);
   }
 
+  /**
+   * The task with this pid. Pid 1 is node-local (every node has its own
+   * init); all inits look alike to a guest, so node 0's answers.
+   */
   findTask(pid: number): Task | undefined {
+    if (pid === 1) return this.nodes[0]?.init;
     for (const n of this.nodes) {
       const t = n.task(pid);
       if (t !== undefined) return t;
@@ -137,9 +166,10 @@ export class Cluster {
   }
 
   /**
-   * Starts a program on a node as a child of that node's init: a new
-   * session and process group, root credentials, the given streams as fds
-   * 0–2. A program that cannot be loaded creates nothing.
+   * Starts a program on a node as a child of that node's init, as a shell
+   * starts a job: its own process group in init's session, root
+   * credentials, the given streams as fds 0–2. A program that cannot be
+   * loaded creates nothing.
    */
   start(req: StartRequest): Task | ExecFailure {
     const node = this.#node(req.node);
@@ -159,17 +189,16 @@ export class Cluster {
       node: node.id,
       parentPid: 1,
       pgid: pid,
-      sid: pid,
+      sid: 1,
       credentials: ROOT_CREDENTIALS,
       comm: req.path,
       exitSignal: 17,
     });
     const signal = newSignalState();
     task.set(SIGNAL_SLOT, signal);
-    const sighand = new Sighand();
-    task.set(SIGHAND_SLOT, sighand);
-    task.set(SIGACTION_SLOT, sighand);
+    setSighand(task, new Sighand());
     task.set(ACCOUNTING_SLOT, newAccounting(this.engine.nowNs, loaded.exePath));
+    task.set(CHILD_EVENTS_SLOT, new WaitQueue());
     task.set(FS_SLOT, { cwd: '/', umask: 0o022 });
     const files = new FdTable(() => Number(signal.rlimits[RLIMIT_NOFILE]!.soft));
     files.install(ConsoleFile.input(req.streams.stdin), false);
@@ -194,7 +223,8 @@ export class Cluster {
   }
 
   #sendSignal(task: Task, sig: number, info: SignalInfo | undefined): void {
-    if (task.state === 'zombie' || task.state === 'dead') return;
+    // init takes no signal it has no handler for (Linux's SIGNAL_UNKILLABLE).
+    if (task.pid === 1 || task.state === 'zombie' || task.state === 'dead') return;
     const isQueued = generateSignal(task, {
       sig,
       code: info?.code ?? SI_KERNEL,

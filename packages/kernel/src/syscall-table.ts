@@ -1,7 +1,7 @@
 // The syscall table: every subsystem's rows, by riscv64 number, assembled
 // in one place so a reader sees which room owns which call. A number that
 // no row claims answers ENOSYS and is counted per process.
-import { PROCESS_SYSCALLS, type SyscallEntry } from '@krg/epm-core';
+import { LIFECYCLE_SYSCALLS, PROCESS_SYSCALLS, type SyscallEntry } from '@krg/epm-core';
 import { SIGHAND_SYSCALLS } from '@krg/epm-sighand';
 import { SIGNAL_SYSCALLS } from '@krg/epm-signal';
 import { MM_SYSCALLS } from '@krg/mm-ghost';
@@ -17,6 +17,7 @@ export function buildSyscallTable(
 ): Map<number, SyscallEntry> {
   const rows: readonly (readonly SyscallEntry[])[] = [
     PROCESS_SYSCALLS, // epm-core: ids, groups, exit, futex, accounting
+    LIFECYCLE_SYSCALLS, // epm-core: clone (fork), execve, wait4
     SIGNAL_SYSCALLS, // epm-signal: kill, masks, rlimits
     SIGHAND_SYSCALLS, // epm-sighand: rt_sigaction
     MM_SYSCALLS, // mm-ghost: brk and the mmap family

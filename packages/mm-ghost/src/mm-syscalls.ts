@@ -11,6 +11,7 @@ import {
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
+  type TaskHooks,
 } from '@krg/epm-core';
 import { MAP_ANONYMOUS } from './address-map.js';
 import type { AddressSpace } from './address-space.js';
@@ -114,3 +115,18 @@ export const MM_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 226, name: 'mprotect', handler: sysMprotect },
   { nr: 233, name: 'madvise', handler: sysMadvise },
 ];
+
+/** mm-ghost's task hooks: fork shares every page copy-on-write; exit drops the pages. */
+export const MM_HOOKS: TaskHooks = {
+  name: 'mm',
+  fork(parent, child) {
+    child.set(MM_SLOT, parent.get(MM_SLOT).fork());
+  },
+  unfork(child) {
+    child.get(MM_SLOT).release();
+    child.delete(MM_SLOT);
+  },
+  release(task) {
+    task.get(MM_SLOT).release();
+  },
+};

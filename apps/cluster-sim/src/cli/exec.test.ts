@@ -13,7 +13,6 @@ interface Case {
   readonly stdin?: string;
 }
 
-// Guests whose processes do not fork (fork arrives with the rest of the processes issue).
 const CASES: readonly Case[] = [
   { guest: 'hello' },
   { guest: 'printf-int' },
@@ -25,6 +24,12 @@ const CASES: readonly Case[] = [
   { guest: 'die-fault', args: ['segv'] },
   { guest: 'die-fault', args: ['ill'] },
   { guest: 'die-fault', args: ['fpe-free'] },
+  { guest: 'die-abort', args: ['x'] },
+  { guest: 'die-fault', args: ['segv', 'child'] },
+  { guest: 'die-fault', args: ['ill', 'child'] },
+  { guest: 'fork-tree' },
+  { guest: 'pipe-chain' },
+  { guest: 'sessions' },
 ];
 
 describe('krg exec against qemu-riscv64', () => {
@@ -52,6 +57,57 @@ describe('krg exec against qemu-riscv64', () => {
     const run = await krgInProcess(['--', binary]);
     expect(run.stdout).toBe(oracle.stdout);
     expect(run.status).toBe(oracle.status);
+  });
+});
+
+describe('exec of another guest, compared stage by stage', () => {
+  // qemu-riscv64 cannot follow an execve of another riscv64 binary without
+  // binfmt_misc: compare stage 1 up to the exec, then stage 2 run directly
+  // with the argv and environment stage 1 passes.
+  const stage2 = () =>
+    qemu(`${GUESTS}/argv-echo`, ['from-exec', 'two words'], '', {
+      argv0: '/bin/argv-echo',
+      env: ['STAGE=2', 'EMPTY='],
+    });
+
+  test('exec-stage replaces itself with argv-echo', async () => {
+    const stage1 = qemu(`${GUESTS}/exec-stage`, []);
+    const firstLine = stage1.stdout.slice(0, stage1.stdout.indexOf('\n') + 1);
+    const two = stage2();
+    const run = await krgInProcess([
+      '--image',
+      `${GUESTS}/argv-echo`,
+      '--',
+      `${GUESTS}/exec-stage`,
+    ]);
+    expect(run.stdout).toBe(firstLine + two.stdout);
+    expect(run.status).toBe(two.status);
+  });
+
+  test('exec-stage --fork execs in a child and reports its status', async () => {
+    const two = stage2();
+    const run = await krgInProcess([
+      '--nodes',
+      '8',
+      '--node',
+      '3',
+      '--image',
+      `${GUESTS}/argv-echo`,
+      '--',
+      `${GUESTS}/exec-stage`,
+      '--fork',
+    ]);
+    expect(run.stdout).toBe(
+      `stage 1: exec /bin/argv-echo in a child\n${two.stdout}stage 1: child exited ${two.status}\n`,
+    );
+    expect(run.status).toBe(0);
+  });
+
+  test('execve of a missing program fails with ENOENT and the caller goes on', async () => {
+    const run = await krgInProcess(['--', `${GUESTS}/exec-stage`, '/bin/nope']);
+    expect(run.stdout).toBe('stage 1: exec /bin/nope\n');
+    expect(run.stderr).toBe('execve: No such file or directory\n');
+    expect(run.status).toBe(127);
   });
 });
 

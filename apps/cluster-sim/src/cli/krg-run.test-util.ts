@@ -81,6 +81,7 @@ export function qemu(
   binary: string,
   args: readonly string[],
   stdin: string | Uint8Array = '',
+  options: { readonly argv0?: string; readonly env?: readonly string[] } = {},
 ): Run {
   const probe = spawnSync('qemu-riscv64', ['--version']);
   if (probe.error !== undefined || probe.status !== 0) {
@@ -88,7 +89,7 @@ export function qemu(
       "qemu-riscv64 is missing: install Debian's qemu-user (apt-get install qemu-user)",
     );
   }
-  const env = [...GUEST_ENV].reverse().flatMap((e) => ['-E', e]);
+  const env = [...(options.env ?? GUEST_ENV)].reverse().flatMap((e) => ['-E', e]);
   const r = spawnSync(
     'sh',
     [
@@ -97,7 +98,7 @@ export function qemu(
       'sh',
       'qemu-riscv64',
       '-0',
-      binary,
+      options.argv0 ?? binary,
       ...env,
       binary,
       ...args,

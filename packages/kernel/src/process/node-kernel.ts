@@ -11,8 +11,14 @@ import {
   SIGACTION_SLOT,
   encodeWaitStatus,
   signalName,
+  CHILD_EVENTS_SLOT,
+  ROOT_CREDENTIALS,
+  WaitQueue,
+  newAccounting,
+  type ErrnoName,
   type KernelServices,
   type SyscallContext,
+  type TaskHookRegistry,
   type SyscallEntry,
   type WaitStatus,
 } from '@krg/epm-core';
@@ -28,7 +34,9 @@ import {
 } from '@krg/sim-engine';
 import { assert } from '../assert.js';
 import { SYSCALL_COST_INSTRUCTIONS, TASKS_PER_NODE_MAX, TIME_SLICE_NS } from '../limits.js';
-import { FILES_SLOT, HART_SLOT } from './task-slots.js';
+import { FILES_SLOT, FS_SLOT, HART_SLOT } from './task-slots.js';
+import type { ImageStore } from '../files/image-store.js';
+import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
 
 /** Thrown when a node cannot take another task (fork's EAGAIN). */
@@ -43,6 +51,8 @@ export interface NodeKernelOptions {
   readonly cost: NodeCostModel;
   readonly syscalls: ReadonlyMap<number, SyscallEntry>;
   readonly services: KernelServices;
+  /** Every subsystem's fork/exec/exit hooks, in reference order. */
+  readonly hooks: TaskHookRegistry;
   /** This node's seeded generator (AT_RANDOM bytes, …). */
   readonly rng: Rng;
   /** Called when a task is reaped (gone from every table). */
@@ -60,7 +70,15 @@ export class NodeKernel {
   readonly scope: Scope;
   readonly pidmap: Pidmap;
   readonly rng: Rng;
+  /**
+   * This node's init: pid 1, node-local and never a cluster PID, the reaper
+   * of orphans and the session every started program joins (as a program
+   * started from a login shell is in the shell's session). It never runs
+   * guest code and is not listed among the node's tasks.
+   */
+  readonly init: Task;
   readonly #services: KernelServices;
+  readonly #hooks: TaskHookRegistry;
   readonly #cost: NodeCostModel;
   readonly #syscalls: ReadonlyMap<number, SyscallEntry>;
   readonly #onTaskReaped: (task: Task) => void;
@@ -74,7 +92,19 @@ export class NodeKernel {
     this.scope = options.scope;
     this.pidmap = new Pidmap(options.id);
     this.rng = options.rng;
+    this.init = new Task({
+      pid: 1,
+      node: options.id,
+      parentPid: 0,
+      pgid: 1,
+      sid: 1,
+      credentials: ROOT_CREDENTIALS,
+      comm: 'init',
+      exitSignal: 0,
+    });
+    this.init.state = 'sleeping';
     this.#services = options.services;
+    this.#hooks = options.hooks;
     this.#cost = options.cost;
     this.#syscalls = options.syscalls;
     this.#onTaskReaped = options.onTaskReaped;
@@ -115,25 +145,121 @@ export class NodeKernel {
     this.#makeReady(task);
   }
 
-  /** Ends a task: releases what it holds and leaves a zombie for its parent (init reaps at once). */
+  /**
+   * Ends a task (exit, exit_group, a fatal signal): every subsystem releases
+   * what the task holds, in reverse reference order; its children go to this
+   * node's init; and it stays a zombie until its parent reaps it, or is
+   * reaped at once when its parent is init or ignores SIGCHLD.
+   */
   exit(task: Task, status: WaitStatus): void {
     if (task.state === 'zombie' || task.state === 'dead') return;
     this.#cancelWaits(task.get(RUNTIME_SLOT));
     const i = this.#runQueue.indexOf(task);
     if (i >= 0) this.#runQueue.splice(i, 1);
-    task.get(FILES_SLOT).closeAll();
-    task.get(MM_SLOT).release();
+    // CLONE_CHILD_CLEARTID's write and futex wake only matter to threads
+    // sharing the memory; krg has no threads yet, so the write is skipped.
+    this.#hooks.release(task);
     task.exitStatus = status;
     task.state = 'zombie';
-    // Every task's parent is its node's init until fork comes: init reaps.
-    this.#reap(task);
+    for (const child of this.#services.allTasks()) {
+      if (child.parentPid !== task.pid || child.state === 'dead') continue;
+      // Reparent to the child's node's init, which reaps zombies at once.
+      child.parentPid = 1;
+      if (child.state === 'zombie') this.#services.reapTask(child);
+    }
+    const parent = task.parentPid === 1 ? undefined : this.#services.findTask(task.parentPid);
+    if (parent === undefined || parent.state === 'zombie' || parent.state === 'dead') {
+      this.reap(task);
+      return;
+    }
+    // A parent that set SIGCHLD to SIG_IGN never sees zombies (POSIX.1-2001).
+    if (
+      task.exitSignal === SIGNAL.SIGCHLD &&
+      parent.get(SIGACTION_SLOT).disposition(SIGNAL.SIGCHLD) === 'ignore'
+    ) {
+      this.reap(task);
+      return;
+    }
+    if (task.exitSignal !== 0) this.#services.sendSignal(parent, task.exitSignal);
+    parent.get(CHILD_EVENTS_SLOT).wakeAll();
   }
 
-  #reap(task: Task): void {
+  /** Removes a zombie of this node for good: its pid is free again. */
+  reap(task: Task): void {
+    assert(
+      task.state === 'zombie' && this.#tasks.get(task.pid) === task,
+      'only a zombie of this node is reaped',
+    );
     task.state = 'dead';
     this.#tasks.delete(task.pid);
     this.pidmap.free(task.pid & 0x1fffff);
     this.#onTaskReaped(task);
+  }
+
+  /**
+   * fork: a child on this node, every subsystem slot filled through its
+   * hook, and a CPU in the parent's state returning 0 from the call. The
+   * child does not run until `admit`.
+   */
+  forkTask(parent: Task, exitSignal: number): Task | ErrnoName {
+    let pid: number;
+    try {
+      pid = this.allocPid();
+    } catch (e) {
+      if (e instanceof NodeFull || (e as Error).name === 'PidmapExhausted') return 'EAGAIN';
+      throw e;
+    }
+    const child = new Task({
+      pid,
+      node: this.id,
+      parentPid: parent.pid,
+      pgid: parent.pgid,
+      sid: parent.sid,
+      credentials: parent.credentials,
+      comm: parent.comm,
+      exitSignal,
+    });
+    const acc = newAccounting(this.scope.nowNs, parent.get(ACCOUNTING_SLOT).exePath);
+    child.set(ACCOUNTING_SLOT, acc);
+    child.set(CHILD_EVENTS_SLOT, new WaitQueue());
+    try {
+      this.#hooks.fork(parent, child, exitSignal);
+    } catch (e) {
+      this.pidmap.free(pid & 0x1fffff);
+      throw e;
+    }
+    const space = child.get(MM_SLOT);
+    const hart = new Hart(space);
+    space.onInvalidate = (address, length) => hart.invalidate(address, length);
+    hart.setState(parent.get(HART_SLOT).getState());
+    hart.writeX(REG.a0, 0n);
+    child.set(HART_SLOT, hart);
+    return child;
+  }
+
+  /** Drops a forked child that never ran. */
+  discardTask(child: Task): void {
+    assert(!this.#tasks.has(child.pid), 'only a child that was never admitted is discarded');
+    this.#hooks.release(child);
+    this.pidmap.free(child.pid & 0x1fffff);
+  }
+
+  /** execve: a new program for the task, or why not (the task is then untouched). */
+  execTask(
+    task: Task,
+    store: ImageStore,
+    path: string,
+    argv: readonly string[],
+    envp: readonly string[],
+  ): 'ok' | ErrnoName {
+    const random = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) random[i] = this.rng.nextUint32() & 0xff;
+    const loaded = loadProgram(store, { path, cwd: task.get(FS_SLOT).cwd, argv, envp, random });
+    if ('errno' in loaded) return loaded.errno;
+    this.#hooks.exec(task);
+    installImage(task, loaded);
+    task.hasExeced = true;
+    return 'ok';
   }
 
   /** Why each sleeping task sleeps, for a deadlock report. */

@@ -1,0 +1,61 @@
+// The ordered registry of per-subsystem task hooks (Linux's copy_process
+// calling copy_mm, copy_files, copy_signal, copy_sighand; exit releasing
+// them in reverse). Each subsystem registers what it does on fork, exec and
+// exit for its own slot; epm-core runs them in reference order and never
+// imports a subsystem. A failing fork hook unwinds the hooks that already
+// ran, in reverse, so a failed fork leaves nothing behind.
+import { SectionRegistrationInvalid } from './errors.js';
+import { SECTION_ORDER, type SectionName } from './ghost-section.js';
+import type { Task } from './task.js';
+
+export interface TaskHooks {
+  /** The ghost section of the same subsystem: it fixes the hook's place in the order. */
+  readonly name: SectionName;
+  /** Fills the child's slot from the parent's (a copy, or a shared reference). May throw to refuse. */
+  fork(parent: Task, child: Task, cloneFlags: number): void;
+  /** Undoes `fork` for a child that will never run (a later hook failed). */
+  unfork(child: Task): void;
+  /** execve succeeded: adjust the slot for the new program (close-on-exec fds, handlers reset, …). */
+  exec?(task: Task): void;
+  /** The task exited: release what the slot holds. */
+  release(task: Task): void;
+}
+
+export class TaskHookRegistry {
+  readonly #byName = new Map<SectionName, TaskHooks>();
+
+  register(hooks: TaskHooks): void {
+    if (this.#byName.has(hooks.name))
+      throw new SectionRegistrationInvalid(hooks.name, 'task hooks already registered');
+    this.#byName.set(hooks.name, hooks);
+  }
+
+  /** Registered hooks in reference order. */
+  ordered(): TaskHooks[] {
+    return SECTION_ORDER.flatMap((name) => {
+      const h = this.#byName.get(name);
+      return h === undefined ? [] : [h];
+    });
+  }
+
+  fork(parent: Task, child: Task, cloneFlags: number): void {
+    const done: TaskHooks[] = [];
+    try {
+      for (const h of this.ordered()) {
+        h.fork(parent, child, cloneFlags);
+        done.push(h);
+      }
+    } catch (e) {
+      for (const h of done.reverse()) h.unfork(child);
+      throw e;
+    }
+  }
+
+  exec(task: Task): void {
+    for (const h of this.ordered()) h.exec?.(task);
+  }
+
+  release(task: Task): void {
+    for (const h of this.ordered().reverse()) h.release(task);
+  }
+}
