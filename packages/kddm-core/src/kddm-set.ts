@@ -122,6 +122,21 @@ function homePolicyOf<T>(home: HomeSpec, linker: IoLinker<T>): HomePolicy {
 }
 
 const GET = 0;
+
+/** isReadableState as a table indexed by state, for the fast path. */
+const READABLE: readonly boolean[] = Array.from({ length: 17 }, (_, st) =>
+  isReadableState(st as ObjectState),
+);
+
+/**
+ * The fast path changes only the hold count, in place: entries are immutable
+ * for the pure core (it always returns new ones and keeps none), and the
+ * current entry object belongs to this shell alone. Copying a whole entry on
+ * every get and put would cost more than the rest of the fast path.
+ */
+function bumpHolds(e: ObjectEntry, delta: number): void {
+  (e as { frozenCount: number }).frozenCount += delta;
+}
 const WAIT_CAP_ROUNDS = 1_000_000;
 
 export class KddmSet<T> {
@@ -253,6 +268,21 @@ export class KddmSet<T> {
   }
   /** kddm_put_object: release a get/grab/find hold. */
   put(objId: ObjectId): void {
+    // Fast path: an inner hold released, or nothing waits or is parked on the object.
+    const slot = this.slots.get(objId);
+    const e = slot?.entry;
+    if (
+      slot !== undefined &&
+      e !== undefined &&
+      e.frozenCount > 0 &&
+      slot.waiters.length === 0 &&
+      slot.parked.length === 0
+    ) {
+      bumpHolds(e, -1);
+      this.counters.puts++;
+      if (slot.obj !== undefined) this.linker.putObject?.(slot.obj, objId);
+      return;
+    }
     this.syncVerb(objId, { verb: 'put' }, undefined);
   }
   /** kddm_sync_frozen_object (FT_LINKED sets): push the held copy to the default owner. */
@@ -281,10 +311,9 @@ export class KddmSet<T> {
     if (slot === undefined) return undefined;
     const e = slot.entry;
     if (e === undefined || slot.waiters.length !== 0 || slot.obj === undefined) return undefined;
-    if (kind === GET ? !isReadableState(e.state) : e.state !== ObjectState.WRITE_OWNER)
-      return undefined;
+    if (kind === GET ? !READABLE[e.state] : e.state !== ObjectState.WRITE_OWNER) return undefined;
     if (this.isLocalExclusive && e.frozenCount > 0) return undefined;
-    slot.entry = { ...e, frozenCount: e.frozenCount + 1 };
+    bumpHolds(e, 1);
     if (kind === GET) this.counters.gets++;
     else this.counters.grabs++;
     this.counters.fastPathHits++;

@@ -1,0 +1,162 @@
+// KDDM benchmarks (issue 4), each next to a baseline measured in the same run:
+//  1. local get+put pairs per second (fast path) vs a plain Map get/set of the same objects;
+//  2. KDDM messages per wall second on a 64-node random workload vs the bare simulated
+//     network (engine event + ghost-io codec round trip per message, no KDDM);
+//  3. messages per remote grab of an object with k read copies.
+// Run: pnpm --filter @krg/kddm-core bench   (uses `nice` in the package script)
+import { decodeValue, encodeValue } from '@krg/ghost-io';
+import { SimEngine } from '@krg/sim-engine';
+import { type KddmSet } from '../src/kddm-set.js';
+import { totalMessages } from '../src/set-counters.js';
+import { counterLinker, makeCluster } from '../src/sim-net.test-util.js';
+
+interface Box {
+  value: number;
+}
+
+function rate(n: number, ms: number): number {
+  return (n / ms) * 1000;
+}
+
+function fmt(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`;
+}
+
+async function localGetPut(): Promise<void> {
+  const OBJECTS = 1024;
+  const PAIRS = 4_000_000;
+  const c = makeCluster(1, 1, () => [counterLinker()]);
+  const set = c.nodes[0]!.createSet<Box>({ id: 1, linker: 'counter', home: 'round-robin' });
+  c.scopes[0]!.spawn('setup', async () => {
+    for (let i = 0; i < OBJECTS; i++) {
+      await set.grab(i);
+      set.put(i);
+    }
+  });
+  await c.engine.run();
+  const map = new Map<number, Box>();
+  for (let i = 0; i < OBJECTS; i++) map.set(i, { value: 0 });
+
+  let sink = 0;
+  for (let round = 0; round < 2; round++) {
+    // warm-up round, then the measured round
+    let t = performance.now();
+    for (let i = 0; i < PAIRS; i++) {
+      const id = i & (OBJECTS - 1);
+      const o = set.tryGetLocal(id);
+      if (o === undefined) throw new Error('fast path missed');
+      sink += o.value;
+      set.put(id);
+    }
+    const kddmMs = performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < PAIRS; i++) {
+      const id = i & (OBJECTS - 1);
+      const o = map.get(id)!;
+      sink += o.value;
+      map.set(id, o);
+    }
+    const mapMs = performance.now() - t;
+    if (round === 1) {
+      const k = rate(PAIRS, kddmMs);
+      const m = rate(PAIRS, mapMs);
+      console.log(
+        `local get+put: ${fmt(k)} pairs/s   Map get+set: ${fmt(m)} pairs/s   ratio ${(k / m).toFixed(3)}   (goal >= 2 M/s)`,
+      );
+    }
+  }
+  if (sink < 0) console.log(sink);
+}
+
+async function randomWorkload(): Promise<void> {
+  const NODES = 64;
+  const OBJECTS = 256;
+  const TASKS_PER_NODE = 2;
+  const OPS = 300;
+  const c = makeCluster(NODES, 7, () => [counterLinker()], {
+    minDelayNs: 5_000,
+    maxDelayNs: 50_000,
+  });
+  const sets = c.nodes.map((n) =>
+    n.createSet<Box>({ id: 1, linker: 'counter', home: 'round-robin' }),
+  );
+  const rng = c.engine.rng.fork('bench');
+  for (let n = 0; n < NODES; n++) {
+    for (let t = 0; t < TASKS_PER_NODE; t++) {
+      const set = sets[n] as KddmSet<Box>;
+      const scope = c.scopes[n]!;
+      scope.spawn(`t${n}.${t}`, async () => {
+        for (let i = 0; i < OPS; i++) {
+          const id = rng.nextInt(OBJECTS);
+          if (rng.chance(0.3)) {
+            const o = await set.grab(id);
+            o!.value++;
+          } else {
+            await set.get(id);
+          }
+          await scope.sleep(rng.intBetween(1_000, 20_000));
+          set.put(id);
+        }
+      });
+    }
+  }
+  const t0 = performance.now();
+  await c.engine.run();
+  const ms = performance.now() - t0;
+  const msgs = c.net.delivered;
+  const kddmRate = rate(msgs, ms);
+
+  // Baseline: the same number of messages of the same mean size through the bare simulated
+  // network (one engine event and one codec round trip each), without KDDM.
+  const meanBytes = Math.max(1, Math.round(c.net.wireBytes / c.net.sent));
+  const engine = new SimEngine({ seed: 7 });
+  const brng = engine.rng.fork('net');
+  const payload = { kind: 'object', pad: new Uint8Array(Math.max(0, meanBytes - 40)) };
+  let delivered = 0;
+  for (let i = 0; i < msgs; i++) {
+    engine.schedule(brng.intBetween(5_000, 50_000), () => {
+      decodeValue(encodeValue(payload));
+      delivered++;
+    });
+  }
+  const t1 = performance.now();
+  await engine.run();
+  const bareMs = performance.now() - t1;
+  const bareRate = rate(delivered, bareMs);
+  console.log(
+    `64-node random workload: ${msgs} KDDM messages, ${fmt(kddmRate)} msg/s   bare network: ${fmt(bareRate)} msg/s   ratio ${(kddmRate / bareRate).toFixed(3)}   (goal >= 200 k/s; krg-rpc baseline when it lands)`,
+  );
+}
+
+async function messagesPerRemoteGrab(): Promise<void> {
+  const parts: string[] = [];
+  for (const k of [0, 1, 4, 16]) {
+    const n = k + 3;
+    const c = makeCluster(n, 11, () => [counterLinker()]);
+    const sets = c.nodes.map((node) =>
+      node.createSet<Box>({ id: 7, linker: 'counter', home: { fixed: 0 } }),
+    );
+    let before = 0;
+    let after = 0;
+    const total = () => sets.reduce((a, s) => a + totalMessages(s.counters.messagesSent), 0);
+    c.scopes[1]!.spawn('t', async () => {
+      await sets[1]!.grab(3);
+      sets[1]!.put(3);
+      for (let r = 2; r < 2 + k; r++) {
+        await sets[r]!.get(3);
+        sets[r]!.put(3);
+      }
+      before = total();
+      await sets[k + 2]!.grab(3);
+      sets[k + 2]!.put(3);
+      after = total();
+    });
+    await c.engine.run();
+    parts.push(`k=${k}: ${after - before} (expected ${2 * k + 3})`);
+  }
+  console.log(`messages per remote grab with k read copies: ${parts.join(', ')}`);
+}
+
+if (!process.env.SKIP_LOCAL) await localGetPut();
+if (!process.env.ONLY_LOCAL) await randomWorkload();
+if (!process.env.ONLY_LOCAL) await messagesPerRemoteGrab();
