@@ -48,6 +48,15 @@ describe('freestanding guests: hart vs qemu-riscv64', () => {
   });
 });
 
+describe('freestanding F and D guests: hart vs qemu-riscv64', () => {
+  // every rounding mode (rm field and frm), fflags, conversions at the
+  // integer limits, fma corners, NaN payloads and boxing (nbody, the
+  // benchmark's guest, is compared by the benchmark itself)
+  it.each(['fp-double', 'fp-single'])('%s', (name) => {
+    compare(name);
+  });
+});
+
 describe('the initial stack: hart (buildInitialStack) vs qemu-riscv64', () => {
   it('gives argc, argv, envp and the same auxiliary vector', () => {
     compare('initial-stack', {
@@ -71,7 +80,8 @@ describe('stopped every few instructions, the hart still prints what qemu prints
 });
 
 describe('glibc static guests: hart vs qemu-riscv64', () => {
-  it.each(['hello', 'printf-int', 'sort', 'checksum'])('%s', (name) => {
+  // fp-libm: printf of floats, strtod/strtof, libm, under every fesetround mode
+  it.each(['hello', 'printf-int', 'sort', 'checksum', 'fp-libm'])('%s', (name) => {
     compare(name);
   });
 });
