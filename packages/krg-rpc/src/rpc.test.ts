@@ -244,6 +244,26 @@ describe('crashes, reboots and leaves', () => {
   });
 });
 
+describe('graceful leave', () => {
+  it('fails what is open with the leaving node at once, with reason leave', async () => {
+    const { engine, rpc } = cluster(3);
+    const n0 = rpc.node(0)!;
+    const seen: string[] = [];
+    n0.onPeerDown((peer, reason) => seen.push(`${peer} ${reason} @${engine.nowNs}`));
+    const r = runIn(n0.scope, () => n0.call(SLOW, 2, 50 * NS_PER_MS));
+    engine.schedule(NS_PER_MS, () => rpc.leave(2));
+    await engine.run();
+    const o = r.outcome();
+    expect(o?.isOk === false && o.error).toBeInstanceOf(RpcPeerDown);
+    expect(o?.isOk === false && (o.error as RpcPeerDown).reason).toBe('leave');
+    expect(seen).toEqual([`2 leave @${NS_PER_MS}`]);
+    expect(rpc.node(2)).toBeUndefined();
+    expect(n0.openConversations).toBe(0);
+    // The id can boot again later, as a new incarnation.
+    expect(rpc.boot(2).incarnation).toBe(2);
+  });
+});
+
 describe('determinism', () => {
   async function workload(seed: number) {
     const c = makeCluster(0, { seed });

@@ -90,6 +90,15 @@ describe('SimNetwork', () => {
     expect(arrivals.map((a) => `${a.from}->${a.to}`)).toEqual(['0->1', '0->4', '0->2']);
   });
 
+  it('delivers loopback packets at once, whatever the faults', async () => {
+    const { engine, faults, network, arrivals } = setup();
+    faults.setLinkFaults('any', 'any', { dropProbability: 1 });
+    faults.partition([4]);
+    engine.schedule(10, () => network.send(4, 4, new Uint8Array(100)));
+    await engine.run();
+    expect(arrivals).toEqual([{ from: 4, to: 4, atNs: 10, size: 100 }]);
+  });
+
   it('drops packets for a detached node', async () => {
     const { engine, network, arrivals } = setup();
     network.send(0, 5, new Uint8Array(1));

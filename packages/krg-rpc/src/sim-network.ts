@@ -3,6 +3,7 @@
 // fault injector decides whether it is lost, duplicated or held back. Links
 // have no queueing: two packets sent at once travel independently (so a
 // small one can overtake a large one; reliable links restore the order).
+// Loopback (a node to itself) is instantaneous and fault-free.
 import {
   DEFAULT_COST_MODEL,
   linkCost,
@@ -61,8 +62,13 @@ export class SimNetwork implements Transport {
     this.faults = options.faults;
   }
 
-  /** One-way delay of a `sizeBytes` packet on `from -> to` without faults: latency + size / bandwidth. */
+  /**
+   * One-way delay of a `sizeBytes` packet on `from -> to` without faults:
+   * latency + size / bandwidth. A node's packets to itself never touch a
+   * wire: they take no time (and no fault applies to them).
+   */
   delayNs(from: NodeId, to: NodeId, sizeBytes: number): number {
+    if (from === to) return 0;
     return transferTimeNs(linkCost(this.costModel, from, to), sizeBytes);
   }
 
@@ -90,7 +96,8 @@ export class SimNetwork implements Transport {
     this.engine.trace(from * 256 + to);
     this.engine.trace(packet.byteLength);
     const baseNs = this.delayNs(from, to, packet.byteLength);
-    const verdict = this.faults === undefined ? undefined : this.faults.decide(from, to);
+    const verdict =
+      this.faults === undefined || from === to ? undefined : this.faults.decide(from, to);
     if (verdict === undefined) {
       stats.copiesScheduled++;
       this.engine.schedule(baseNs, () => this.deliver(from, to, packet));
