@@ -19,6 +19,8 @@ export class SimTestNet {
   private readonly nodes = new Map<NodeId, KddmNode>();
   private readonly lastAt = new Map<number, number>();
   private readonly down = new Set<NodeId>();
+  /** Bumped at every crash: a message addressed to an older incarnation is dropped. */
+  private readonly incarnation = new Map<NodeId, number>();
   /** Messages sent, delivered, and wire bytes. */
   sent = 0;
   delivered = 0;
@@ -37,8 +39,16 @@ export class SimTestNet {
     this.nodes.set(node.self, node);
   }
 
+  /** The node stops: in-flight messages to and from it are lost. */
   crash(node: NodeId): void {
     this.down.add(node);
+    this.incarnation.set(node, (this.incarnation.get(node) ?? 0) + 1);
+  }
+
+  /** A fresh node with the same id takes the crashed one's place. */
+  reboot(node: KddmNode): void {
+    this.down.delete(node.self);
+    this.nodes.set(node.self, node);
   }
 
   transportFor(from: NodeId): KddmTransport {
@@ -54,8 +64,13 @@ export class SimTestNet {
         const link = from * 256 + to;
         const at = Math.max(this.engine.nowNs + delay, this.lastAt.get(link) ?? 0);
         this.lastAt.set(link, at);
+        const toInc = this.incarnation.get(to) ?? 0;
+        const fromInc = this.incarnation.get(from) ?? 0;
+        if (this.down.has(from)) return;
         this.engine.schedule(at - this.engine.nowNs, () => {
           if (this.down.has(to) || this.down.has(from)) return;
+          if ((this.incarnation.get(to) ?? 0) !== toInc) return;
+          if ((this.incarnation.get(from) ?? 0) !== fromInc) return;
           const target = this.nodes.get(to);
           if (target === undefined) throw new Error(`no node ${to}`);
           this.delivered++;
