@@ -78,7 +78,7 @@ function randomItem(rng: Prng, index: number, count: number): Item {
   const rd = (): number => rng.pick(WRITABLE);
   const rs = (): number => rng.below(32);
   const forward = (): number => Math.min(count, index + rng.between(1, 3));
-  const roll = rng.below(106);
+  const roll = rng.below(108);
   if (roll < 22) return fixed([E.rOp(rng.pick(Object.keys(E.R_OPS)), rd(), rs(), rs())]);
   if (roll < 34) {
     const name = rng.pick(Object.keys(E.I_OPS));
@@ -183,6 +183,12 @@ function randomItem(rng: Prng, index: number, count: number): Item {
       ]);
     const between = Array.from({ length: rng.below(3) }, () => compressedSpAccess(rng));
     return fixed([E.cAddi16sp(delta), ...between, E.cAddi16sp(-delta)]);
+  }
+  if (roll < 107) {
+    // the FP CSRs are plain storage until FP arithmetic exists: fflags, frm, fcsr
+    // (cycle, time and instret differ between machines by design)
+    const name = rng.pick(Object.keys(E.CSR_OPS));
+    return fixed([E.csrOp(name, rd(), rng.between(1, 3), rng.below(32))]);
   }
   return fixed([rng.chance(0.5) ? E.fence() : E.fenceI()]);
 }

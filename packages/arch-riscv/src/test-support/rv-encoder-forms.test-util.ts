@@ -70,6 +70,8 @@ export function everyForm(): E.Insn[] {
     out.push(E.cFpMem('c.fld', 10, 8, off), E.cFpMem('c.fsd', 15, 9, off));
   for (const off of [0, 8, 256, 504])
     out.push(E.cFpSpMem('c.fldsp', 1, off), E.cFpSpMem('c.fsdsp', 31, off));
+  for (const n of Object.keys(E.CSR_OPS))
+    for (const csr of [1, 2, 3, 0xc00]) out.push(E.csrOp(n, 5, csr, 31), E.csrOp(n, 0, csr, 0));
   return out;
 }
 

@@ -348,6 +348,30 @@ export const sc = (
     `sc.${isDouble ? 'd' : 'w'}${ordering(aq, rl)} x${rd}, x${rs2}, (x${rs1})`,
   );
 
+// ------------------------------------------------------------------ Zicsr
+
+export const CSR_OPS: Readonly<Record<string, number>> = {
+  csrrw: 1,
+  csrrs: 2,
+  csrrc: 3,
+  csrrwi: 5,
+  csrrsi: 6,
+  csrrci: 7,
+};
+
+/** csrrw/csrrs/csrrc rd, csr, rs1 and the immediate forms (rs1 is then a 5-bit value). */
+export function csrOp(name: string, rd: number, csr: number, source: number): Insn {
+  const funct3 = CSR_OPS[name];
+  check(funct3 !== undefined, `unknown CSR op ${name}`);
+  unsigned(csr, 12, 'CSR number');
+  unsigned(source, 5, 'CSR source');
+  const operand = (funct3 ?? 0) >= 5 ? `${source}` : `x${source}`;
+  return base(
+    (csr << 20) | (source << 15) | ((funct3 ?? 0) << 12) | (reg(rd) << 7) | 0x73,
+    `${name} x${rd}, 0x${csr.toString(16)}, ${operand}`,
+  );
+}
+
 // ------------------------------------------- F/D loads, stores and moves
 
 /** flw / fld frd, imm(rs1). */
