@@ -1,11 +1,15 @@
 // KDDM benchmarks (issue 4), each next to a baseline measured in the same run:
 //  1. local get+put pairs per second (fast path) vs a plain Map get/set of the same objects;
-//  2. KDDM messages per wall second on a 64-node random workload vs the bare simulated
-//     network (engine event + ghost-io codec round trip per message, no KDDM);
+//  2. KDDM messages per wall second on a 64-node random workload, on the in-test network vs
+//     that network bare (engine event + ghost-io codec round trip per message), and over
+//     krg-rpc vs bare krg-rpc casts of the same count;
 //  3. messages per remote grab of an object with k read copies.
 // Run: pnpm --filter @krg/kddm-core bench   (uses `nice` in the package script)
 import { decodeValue, encodeValue } from '@krg/ghost-io';
+import { RpcLayer, SimNetwork } from '@krg/krg-rpc';
 import { SimEngine } from '@krg/sim-engine';
+import { KddmNode } from '../src/kddm-node.js';
+import { kddmOverRpc } from '../src/rpc-transport.js';
 import { type KddmSet } from '../src/kddm-set.js';
 import { totalMessages } from '../src/set-counters.js';
 import { counterLinker, makeCluster } from '../src/sim-net.test-util.js';
@@ -124,7 +128,85 @@ async function randomWorkload(): Promise<void> {
   const bareMs = performance.now() - t1;
   const bareRate = rate(delivered, bareMs);
   console.log(
-    `64-node random workload: ${msgs} KDDM messages, ${fmt(kddmRate)} msg/s   bare network: ${fmt(bareRate)} msg/s   ratio ${(kddmRate / bareRate).toFixed(3)}   (goal >= 200 k/s; krg-rpc baseline when it lands)`,
+    `64-node random workload: ${msgs} KDDM messages, ${fmt(kddmRate)} msg/s   bare network: ${fmt(bareRate)} msg/s   ratio ${(kddmRate / bareRate).toFixed(3)}   (goal >= 200 k/s)`,
+  );
+}
+
+async function randomWorkloadOverRpc(): Promise<void> {
+  const NODES = 64;
+  const OBJECTS = 256;
+  const TASKS_PER_NODE = 2;
+  const OPS = 100;
+  const engine = new SimEngine({ seed: 7 });
+  const rpc = new RpcLayer(engine, new SimNetwork(engine));
+  const nodeMap = Array.from({ length: NODES }, (_, i) => i);
+  const sets: KddmSet<Box>[] = [];
+  for (const id of nodeMap) {
+    const node = rpc.boot(id);
+    const binding = kddmOverRpc(node);
+    const k = new KddmNode({
+      self: id,
+      nodeMap,
+      transport: binding.transport,
+      scheduler: node.scope,
+    });
+    binding.attach(k);
+    k.registerLinker({ name: 'box', firstTouch: () => ({ value: 0 }) });
+    sets.push(k.createSet<Box>({ id: 1, linker: 'box', home: 'round-robin' }));
+  }
+  const rng = engine.rng.fork('bench');
+  for (const id of nodeMap) {
+    const scope = rpc.node(id)!.scope;
+    const set = sets[id] as KddmSet<Box>;
+    for (let t = 0; t < TASKS_PER_NODE; t++) {
+      scope.spawn(`t${id}.${t}`, async () => {
+        for (let i = 0; i < OPS; i++) {
+          const oid = rng.nextInt(OBJECTS);
+          if (rng.chance(0.3)) (await set.grab(oid))!.value++;
+          else await set.get(oid);
+          await scope.sleep(rng.intBetween(1_000, 20_000));
+          set.put(oid);
+        }
+      });
+    }
+  }
+  const t0 = performance.now();
+  await engine.run();
+  const ms = performance.now() - t0;
+  const msgs = sets.reduce((a, s) => a + totalMessages(s.counters.messagesReceived), 0);
+  const kddmRate = rate(msgs, ms);
+
+  // Baseline: the bare RPC layer, the same number of casts between random nodes with a payload
+  // of the same shape (a KDDM wire without object data) and a handler that does nothing.
+  const bEngine = new SimEngine({ seed: 7 });
+  const bRpc = new RpcLayer(bEngine, new SimNetwork(bEngine));
+  for (const id of nodeMap) bRpc.boot(id).register(1, async () => undefined);
+  const brng = bEngine.rng.fork('bench');
+  const wire = {
+    kind: 'object',
+    type: 'REQ_OBJECT_COPY',
+    setId: 1,
+    objId: 17,
+    flags: 1,
+    replyNode: 3,
+    reqId: 9,
+  };
+  const perNode = Math.ceil(msgs / NODES);
+  for (const id of nodeMap) {
+    const node = bRpc.node(id)!;
+    node.scope.spawn('caster', async () => {
+      for (let i = 0; i < perNode; i++) {
+        node.cast(1, (id + 1 + brng.nextInt(NODES - 1)) % NODES, wire);
+        if (i % 8 === 7) await node.scope.sleep(brng.intBetween(1_000, 20_000));
+      }
+    });
+  }
+  const t1 = performance.now();
+  await bEngine.run();
+  const bareMs = performance.now() - t1;
+  const bareRate = rate(perNode * NODES, bareMs);
+  console.log(
+    `64-node random workload over krg-rpc: ${msgs} KDDM messages, ${fmt(kddmRate)} msg/s   bare krg-rpc casts: ${fmt(bareRate)} msg/s   ratio ${(kddmRate / bareRate).toFixed(3)}   (goal >= 200 k/s)`,
   );
 }
 
@@ -159,4 +241,5 @@ async function messagesPerRemoteGrab(): Promise<void> {
 
 if (!process.env.SKIP_LOCAL) await localGetPut();
 if (!process.env.ONLY_LOCAL) await randomWorkload();
+if (!process.env.ONLY_LOCAL) await randomWorkloadOverRpc();
 if (!process.env.ONLY_LOCAL) await messagesPerRemoteGrab();

@@ -106,3 +106,5 @@ export type {
 } from './wire.js';
 export { newSetCounters, totalMessages } from './set-counters.js';
 export type { SetCounters } from './set-counters.js';
+export { kddmOverRpc, KDDM_RPC_SERVICE } from './rpc-transport.js';
+export type { KddmRpcBinding } from './rpc-transport.js';
