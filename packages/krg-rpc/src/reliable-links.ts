@@ -48,6 +48,27 @@ function writeUint32(b: Uint8Array, at: number, v: number): void {
   b[at + 3] = v & 0xff;
 }
 
+// Packets are carved out of shared slabs: a small typed array with its own
+// ArrayBuffer costs a backing-store allocation and external-memory tracking
+// in the garbage collector, which dominated the cost of small messages. A
+// slab is never rewritten once a packet was handed out (the transport owns
+// the packet); it is freed when no packet of it is referenced any more.
+const SLAB_BYTES = 256 * 1024;
+const SLAB_MAX_PACKET_BYTES = 16 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabOffset = 0;
+
+function allocatePacket(sizeBytes: number): Uint8Array {
+  if (sizeBytes > SLAB_MAX_PACKET_BYTES) return new Uint8Array(sizeBytes);
+  if (slabOffset + sizeBytes > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const packet = slab.subarray(slabOffset, slabOffset + sizeBytes);
+  slabOffset += (sizeBytes + 7) & ~7;
+  return packet;
+}
+
 /** Where delivered messages go: called once per message, in per-link send order. */
 export type MessageSink = (from: NodeId, message: unknown) => void;
 
@@ -251,7 +272,7 @@ export class ReliableLinks {
   }
 
   private transmit(to: NodeId, link: PeerLink, seq: number, body: Uint8Array): void {
-    const packet = new Uint8Array(HEADER_BYTES + body.byteLength);
+    const packet = allocatePacket(HEADER_BYTES + body.byteLength);
     this.writeHeader(packet, to, KIND_DATA, seq, link.recvNext - 1);
     packet.set(body, HEADER_BYTES);
     // The acknowledgement rides on this packet.
@@ -281,7 +302,7 @@ export class ReliableLinks {
     link.ackTimer = this.scope.schedule(ACK_DELAY_NS, () => {
       link.ackTimer = null;
       if (this.links[peer] !== link) return;
-      const packet = new Uint8Array(HEADER_BYTES);
+      const packet = allocatePacket(HEADER_BYTES);
       this.writeHeader(packet, peer, KIND_ACK, 0, link.recvNext - 1);
       this.stats.acksSent++;
       this.transport.send(this.self, peer, packet);
