@@ -11,6 +11,7 @@ import {
   newAccounting,
   type KernelServices,
   type SignalInfo,
+  type TaskState,
   type SyscallEntry,
 } from '@krg/epm-core';
 import { SIGHAND_HOOKS, Sighand, setSighand } from '@krg/epm-sighand';
@@ -68,6 +69,18 @@ export interface StartRequest {
   readonly argv: readonly string[];
   readonly envp: readonly string[];
   readonly streams: StandardStreams;
+}
+
+/** One line of `ps`. */
+export interface PsRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly sid: number;
+  readonly uid: number;
+  readonly node: number;
+  readonly state: TaskState;
+  readonly command: string;
 }
 
 /** 2026-01-01T00:00:00Z: a fixed simulated epoch, so runs do not depend on the host clock. */
@@ -208,6 +221,28 @@ export class Cluster {
     installImage(task, loaded);
     node.admit(task);
     return task;
+  }
+
+  /**
+   * Every process of the cluster as `ps` shows it, in pid order, asked from
+   * node `fromNode`. Today the listing reads every node's task table
+   * directly; enumeration by RPC to each live node, as Kerrighed's /proc
+   * does, comes with the one-system-image issue.
+   */
+  ps(fromNode = 0): PsRow[] {
+    this.#node(fromNode);
+    return this.tasks()
+      .filter((t) => t.state !== 'dead')
+      .map((t) => ({
+        pid: t.pid,
+        ppid: t.parentPid,
+        pgid: t.pgid,
+        sid: t.sid,
+        uid: t.credentials.uid,
+        node: t.node,
+        state: t.state,
+        command: t.comm,
+      }));
   }
 
   /** Runs the simulation until nothing is left to do (or a bound). */

@@ -43,7 +43,7 @@ export {
   PIPE_CAPACITY_BYTES,
 } from './limits.js';
 export { AssertionError } from './assert.js';
-export type { ClusterOptions, StandardStreams, StartRequest } from './cluster.js';
+export type { ClusterOptions, PsRow, StandardStreams, StartRequest } from './cluster.js';
 export type { ConsoleSink, HostFdKind } from './files/console.js';
 export type { ExecFailure } from './process/exec.js';
 export type { FdEntry, FdErrno, FdResult } from './files/fd-table.js';

@@ -327,34 +327,48 @@ export class NodeKernel {
     }
   }
 
+  /**
+   * One time slice of a task: it runs until it has used the slice's
+   * instructions, blocks, or ends. A system call that returns does not end
+   * the slice (as on Linux, where only blocking, sched_yield or the timer
+   * gives the CPU away), so a task making many calls is not starved by a
+   * CPU-bound neighbour.
+   */
   async #runSlice(task: Task): Promise<void> {
-    this.#deliverSignals(task);
-    if (task.state !== 'running') return;
     const runtime = task.get(RUNTIME_SLOT);
-    const pending = runtime.pendingSyscall;
-    if (pending !== undefined) {
-      runtime.pendingSyscall = undefined;
-      await this.#syscall(task, pending.entry, pending.args, true, pending.progress);
+    let budget = this.#sliceInstructions;
+    for (;;) {
       this.#deliverSignals(task);
-      if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
-      return;
+      if (task.state !== 'running') return;
+      const pending = runtime.pendingSyscall;
+      if (pending !== undefined) {
+        runtime.pendingSyscall = undefined;
+        await this.#syscall(task, pending.entry, pending.args, true, pending.progress);
+      } else {
+        const hart = task.get(HART_SLOT);
+        const stop = hart.run(budget);
+        const accounting = task.get(ACCOUNTING_SLOT);
+        accounting.instret += stop.retired;
+        const ns = cpuTimeNs(this.#cost, stop.retired);
+        accounting.userNs += ns;
+        budget -= stop.retired;
+        await this.scope.sleep(ns);
+        const isYield = await this.#handleStop(task, hart, stop);
+        if (stop.kind === 'budget' || isYield) break;
+      }
+      // Each system call also costs its share of the slice.
+      budget -= SYSCALL_COST_INSTRUCTIONS;
+      if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
-    const hart = task.get(HART_SLOT);
-    const stop = hart.run(this.#sliceInstructions);
-    const accounting = task.get(ACCOUNTING_SLOT);
-    accounting.instret += stop.retired;
-    const ns = cpuTimeNs(this.#cost, stop.retired);
-    accounting.userNs += ns;
-    await this.scope.sleep(ns);
-    await this.#handleStop(task, hart, stop);
     this.#deliverSignals(task);
     if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
   }
 
-  async #handleStop(task: Task, hart: Hart, stop: StopReason): Promise<void> {
+  /** Acts on why the CPU stopped; true when the task gave the CPU away (sched_yield). */
+  async #handleStop(task: Task, hart: Hart, stop: StopReason): Promise<boolean> {
     switch (stop.kind) {
       case 'budget':
-        return;
+        return false;
       case 'ecall': {
         const nr = Number(hart.readX(REG.a7));
         const args = [REG.a0, REG.a1, REG.a2, REG.a3, REG.a4, REG.a5].map((r) => hart.readX(r));
@@ -363,26 +377,27 @@ export class NodeKernel {
           const acc = task.get(ACCOUNTING_SLOT);
           acc.enosys.set(nr, (acc.enosys.get(nr) ?? 0) + 1);
           hart.writeX(REG.a0, BigInt(-ERRNO.ENOSYS));
-          return;
+          return false;
         }
         await this.#syscall(task, entry, args, false, 0);
-        return;
+        // sched_yield's whole effect is on the scheduler: the slice ends.
+        return entry.name === 'sched_yield';
       }
       case 'page-fault': {
         const space = task.get(MM_SLOT);
         const kind = space.classifyFault(Number(stop.address), stop.access);
         this.#killBySignal(task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
-        return;
+        return false;
       }
       case 'misaligned':
         this.#killBySignal(task, SIGNAL.SIGBUS);
-        return;
+        return false;
       case 'illegal-instruction':
         this.#killBySignal(task, SIGNAL.SIGILL);
-        return;
+        return false;
       case 'ebreak':
         this.#killBySignal(task, SIGNAL.SIGTRAP);
-        return;
+        return false;
     }
   }
 
