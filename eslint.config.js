@@ -20,7 +20,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'tools/*/*.mjs', 'tools/*/*/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'tools/*/*.mjs',
+            'tools/*/*/*.mjs',
+            'apps/*/scripts/*.mjs',
+            'packages/*/scripts/*.mjs',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },
