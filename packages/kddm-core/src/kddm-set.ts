@@ -98,7 +98,8 @@ function sameEntry(a: ObjectEntry | undefined, b: ObjectEntry | undefined): bool
     a.earlyAcks === b.earlyAcks &&
     a.version === b.version &&
     a.invalidatedAt === b.invalidatedAt &&
-    a.reqFlags === b.reqFlags
+    a.reqFlags === b.reqFlags &&
+    a.ownedRmset === b.ownedRmset
   );
 }
 

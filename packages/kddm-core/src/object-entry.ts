@@ -47,6 +47,11 @@ export interface ObjectEntry {
   readonly invalidatedAt: number;
   /** Flags of the outstanding request (to re-send it when its answer turns out stale). */
   readonly reqFlags: number;
+  /**
+   * WAIT_OBJ_RM_DONE: ownership reached us while our REMOVE_TO_MGR travels;
+   * the nodes to remove from once it comes back to us. undefined: not owner.
+   */
+  readonly ownedRmset: NodeSet | undefined;
 }
 
 export interface EarlyAcks {
@@ -112,6 +117,7 @@ export function freshEntry(ctx: ProtocolContext): ObjectEntry {
     version: 0,
     invalidatedAt: 0,
     reqFlags: 0,
+    ownedRmset: undefined,
   };
 }
 

@@ -422,20 +422,15 @@ function handleObjectSend(
     return unexpected(entry, msg);
   }
   if (e.state === ObjectState.WAIT_OBJ_RM_DONE) {
-    // Ownership reached us while we remove: finish the remove as the owner.
-    const rmset = nodeSetUnion(msg.master?.rmset ?? EMPTY_NODE_SET, nodeSetOf(from, ctx.self));
-    const rm = nodeSetRemove(rmset, ctx.self);
-    const actions = nodeSetToArray(rm).map((to) =>
-      send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
-    );
+    // Ownership reached us while our REMOVE_TO_MGR travels. It will come back to us along the
+    // chain (the sender now points at us); we remove as the owner then. Finishing now would let
+    // that request, arriving later elsewhere, remove a newer incarnation.
+    const rmset = nodeSetUnion(msg.master?.rmset ?? EMPTY_NODE_SET, nodeSetOf(from));
     return handled(
       withEntry(e, {
-        state: ObjectState.WAIT_OBJ_RM_ACK,
-        rmset: rm,
-        copyset: EMPTY_NODE_SET,
         probOwner: ctx.self,
+        ownedRmset: nodeSetUnion(e.ownedRmset ?? EMPTY_NODE_SET, rmset),
       }),
-      actions,
     );
   }
   switch (e.state) {
@@ -455,13 +450,14 @@ function handleWriteAccess(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  if (entry === undefined) return unexpected(entry, msg);
-  switch (entry.state) {
+  // Ownership is never dropped: a node that lost its entry meanwhile takes it like an INV_COPY.
+  const e = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
+  switch (e.state) {
     case ObjectState.INV_COPY:
     case ObjectState.READ_COPY:
     case ObjectState.WAIT_OBJ_READ:
     case ObjectState.WAIT_OBJ_WRITE:
-      return takeOwnership(entry, from, msg, ctx, ObjectState.WAIT_ACK_WRITE);
+      return takeOwnership(e, from, msg, ctx, ObjectState.WAIT_ACK_WRITE);
     default:
       return unexpected(entry, msg);
   }
@@ -473,8 +469,11 @@ function handleNoObject(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  if (entry === undefined) return unexpected(entry, msg);
-  const e = entry;
+  if (entry === undefined && !hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP)) {
+    return unexpected(entry, msg);
+  }
+  // The id handed to a node that dropped its entry is still ours to keep.
+  const e = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
   if (hasFlag(msg.flags, RequestFlag.TRY_GRAB)) {
     // try_grab answered busy: back to what we had.
     if (e.state !== ObjectState.WAIT_OBJ_WRITE || !answersPending(e, msg)) {
@@ -510,17 +509,18 @@ function handleSendBackFirstTouch(
   msg: KddmMessage,
   ctx: ProtocolContext,
 ): ServerResult {
-  // The id is handed to us (even for a stale request): we create the object.
+  // The id is handed to us (even for a stale request, even if we dropped our entry since): we
+  // create the object. Dropping it would lose the id, since the sender now points at us.
+  const base = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
   if (
-    entry === undefined ||
-    (entry.state !== ObjectState.WAIT_OBJ_READ &&
-      entry.state !== ObjectState.WAIT_OBJ_WRITE &&
-      entry.state !== ObjectState.INV_COPY)
+    base.state !== ObjectState.WAIT_OBJ_READ &&
+    base.state !== ObjectState.WAIT_OBJ_WRITE &&
+    base.state !== ObjectState.INV_COPY
   ) {
     return unexpected(entry, msg);
   }
-  assert(!entry.hasObject, 'first touch sent back to a node holding a copy');
-  const e = withEntry(entry, { rmset: nodeSetAdd(entry.rmset, from) });
+  assert(!base.hasObject, 'first touch sent back to a node holding a copy');
+  const e = withEntry(base, { rmset: nodeSetAdd(base.rmset, from) });
   return handled(firstTouchInto(e, ctx, ObjectState.WRITE_OWNER), [{ kind: 'firstTouch' }]);
 }
 
@@ -692,12 +692,29 @@ function handleRemoveToManager(
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
   if (remover === ctx.self) {
-    if (e.state === ObjectState.WAIT_OBJ_RM_DONE) {
-      // Our request came back: no owner exists any more.
-      return handled(withEntry(e, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset: EMPTY_NODE_SET }));
+    if (e.state !== ObjectState.WAIT_OBJ_RM_DONE) return handled(e);
+    if (e.ownedRmset !== undefined) {
+      // We became the owner meanwhile: remove the other copies ourselves.
+      const rm = nodeSetRemove(e.ownedRmset, ctx.self);
+      const actions = nodeSetToArray(rm).map((to) =>
+        send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
+      );
+      return handled(
+        withEntry(e, {
+          state: ObjectState.WAIT_OBJ_RM_ACK,
+          rmset: nodeSetMinus(rm, e.rmset),
+          copyset: EMPTY_NODE_SET,
+          ownedRmset: undefined,
+        }),
+        actions,
+      );
     }
-    return handled(e);
+    // Our request came back: no owner exists any more. (Known gap: with another remove of the
+    // object still running this can be premature; see the README's known failing seeds.)
+    return handled(withEntry(e, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset: EMPTY_NODE_SET }));
   }
+  // We own the object while our own remove of it is under way: the other remove waits for ours.
+  if (e.state === ObjectState.WAIT_OBJ_RM_DONE && e.ownedRmset !== undefined) return DEFER;
   switch (e.state) {
     case ObjectState.INV_COPY:
     case ObjectState.READ_COPY:
