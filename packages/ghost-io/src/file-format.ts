@@ -63,15 +63,19 @@ export function verifyFileHeader(file: string, header: Uint8Array): void {
   }
 }
 
-/** Fills the frame header at the start of `owned` for a payload of owned[8..] ++ borrowed. */
-export function sealFrame(owned: Buffer, borrowed: Uint8Array | null): number {
+/** Writes the payload length into the frame header at the start of `owned`; returns it. */
+export function putFrameLength(owned: Buffer, borrowed: Uint8Array | null): number {
   const payloadBytes = owned.byteLength - FRAME_HEADER_BYTES + (borrowed?.byteLength ?? 0);
   owned.writeUInt32LE(payloadBytes, 0);
+  return payloadBytes;
+}
+
+/** Computes the frame checksum (length field, then payload) into the header at the start of `owned`. */
+export function putFrameChecksum(owned: Buffer, borrowed: Uint8Array | null): void {
   let crc = crc32(owned.subarray(0, 4));
   crc = crc32(owned.subarray(FRAME_HEADER_BYTES), crc);
   if (borrowed !== null) crc = crc32(borrowed, crc);
   owned.writeUInt32LE(crc, 4);
-  return payloadBytes;
 }
 
 /** Reads a frame header's payload length, bounded before anyone allocates for it. */

@@ -48,7 +48,10 @@ export interface GhostReader {
   /** A fresh copy the caller owns. */
   readBytes(): Promise<Uint8Array>;
   readRecord(): Promise<unknown>;
-  /** One page run, as written; the caller owns the returned bytes. */
+  /**
+   * One page run, as written. The bytes are valid until the next read on this
+   * ghost (a file ghost reuses its read buffers): copy them to keep them.
+   */
   readPages(): Promise<Uint8Array>;
   /**
    * Checks that the writer closed the ghost here and nothing follows: the

@@ -51,3 +51,10 @@ export const PUBLISHED_DIRECTORY_MAX_FILES = 65_536;
 
 /** Longest file name inside a published directory, in UTF-8 bytes (NAME_MAX). */
 export const PUBLISHED_NAME_MAX_BYTES = 255;
+
+/**
+ * A file-ghost frame at least this large is written payload first, its
+ * checksum computed while the payload write is in flight, then its header:
+ * the checksum's cost hides behind the I/O. Smaller frames go in one write.
+ */
+export const FILE_GHOST_OVERLAP_MIN_BYTES = 256 * 1024;

@@ -206,7 +206,7 @@ export abstract class StreamGhost implements Ghost {
     const { body, offset } = await reader.readVariable('pages');
     if (body.byteLength === 0)
       throw reader.corrupted(offset, 'a page run of at least one page', 'zero pages');
-    // Transports hand over frames the reader owns, so the pages need no copy.
+    // A view into the frame: no copy here (valid until the next read, see Ghost).
     return body;
   }
 
