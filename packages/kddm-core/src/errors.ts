@@ -153,3 +153,15 @@ export class KddmProtocolBug extends KddmError {
 export function assert(condition: boolean, what: string): asserts condition {
   if (!condition) throw new KddmProtocolBug(`invariant broken: ${what}`);
 }
+
+/** An operation waited on a node that crashed; it may be retried. */
+export class KddmNodeDown extends KddmError {
+  readonly code = 'KDDM_NODE_DOWN';
+  constructor(
+    readonly setId: number,
+    readonly objId: number,
+    readonly node: number,
+  ) {
+    super(`object ${setId}:${objId}: node ${node} went down while the operation waited on it`);
+  }
+}

@@ -221,6 +221,12 @@ export class KddmNode implements KddmEndpoint {
       : { ...withHome, privateData: encodeValue(set.privateData) };
   }
 
+  /** Node `dead` crashed: every set forgets it (see KddmSet.nodeDown). The transport adapter calls this. */
+  nodeDown(dead: NodeId): void {
+    checkNodeId(dead);
+    for (const id of this.setIds()) this.sets.get(id)?.nodeDown(dead);
+  }
+
   /** A message from `from` (called by the transport adapter). Bad messages throw KddmBadMessage and change nothing. */
   receive(from: NodeId, raw: KddmWire): void {
     checkNodeId(from);

@@ -11,6 +11,7 @@ import {
   KddmLimitExceeded,
   KddmNoFlushDestination,
   KddmNoLocalCopy,
+  KddmNodeDown,
   KddmNotFrozen,
   KddmObjectBusy,
   KddmRemoveInProgress,
@@ -25,7 +26,8 @@ import {
   MAX_WAITERS_PER_OBJECT,
 } from './limits.js';
 import { type LocalOp, type LocalOutcome, localStep } from './local-verbs.js';
-import { type KddmMessage } from './messages.js';
+import { type KddmMessage, MessageType } from './messages.js';
+import { nodeSetHas, nodeSetRemove } from './node-set.js';
 import { checkNodeId, type NodeId } from './node-id.js';
 import { type ObjectEntry, type ProtocolAction, type ProtocolContext } from './object-entry.js';
 import { checkObjectId, type ObjectId } from './object-id.js';
@@ -79,6 +81,16 @@ class Slot<T> {
   obj: T | undefined = undefined;
   waiters: Waiter<T>[] = [];
   parked: Parked[] = [];
+}
+
+function syntheticAck(
+  type: MessageType,
+  setId: SetId,
+  objId: ObjectId,
+  from: NodeId,
+  reqId: number,
+): KddmMessage {
+  return { type, setId, objId, flags: 0, replyNode: from, reqId };
 }
 
 function sameEntry(a: ObjectEntry | undefined, b: ObjectEntry | undefined): boolean {
@@ -319,6 +331,100 @@ export class KddmSet<T> {
     else this.counters.grabs++;
     this.counters.fastPathHits++;
     return slot.obj;
+  }
+
+  // ---- node crash ------------------------------------------------------------
+
+  /**
+   * Node `dead` crashed (its copies and requests are gone). What is sound
+   * without a recovery round (README "Crash semantics"): acks and remove acks
+   * it owed count as received, an ownership offer to it counts as declined,
+   * it leaves every copyset and rmset, requests it made that are parked here
+   * are dropped, and local operations waiting on a request sent to it fail
+   * with KddmNodeDown.
+   */
+  nodeDown(dead: NodeId): void {
+    checkNodeId(dead);
+    this.depth++;
+    try {
+      for (const objId of [...this.slots.keys()]) {
+        const slot = this.slots.get(objId);
+        if (slot !== undefined) this.forgetNode(objId, slot, dead);
+      }
+    } finally {
+      this.leave();
+    }
+  }
+
+  private forgetNode(objId: ObjectId, slot: Slot<T>, dead: NodeId): void {
+    slot.parked = slot.parked.filter(
+      (p) => !(p.msg.type === MessageType.REQ_OBJECT_COPY && p.msg.replyNode === dead),
+    );
+    const e = slot.entry;
+    if (e === undefined) return this.dropIfEmpty(objId, slot);
+    const ctx = this.ctx(objId);
+    // Answers the dead node owed, synthesized so the pure core handles them as usual.
+    const owed: KddmMessage[] = [];
+    if (
+      (e.state === ObjectState.WAIT_ACK_INV || e.state === ObjectState.WAIT_ACK_WRITE) &&
+      nodeSetHas(e.copyset, dead)
+    ) {
+      owed.push(syntheticAck(MessageType.INVALIDATION_ACK, this.id, objId, dead, e.round));
+    }
+    if (e.state === ObjectState.WAIT_CHG_OWN_ACK && e.chgOwnTarget === dead) {
+      owed.push(syntheticAck(MessageType.INVALIDATION_ACK, this.id, objId, dead, e.round));
+    }
+    if (e.state === ObjectState.WAIT_OBJ_RM_ACK && nodeSetHas(e.rmset, dead)) {
+      owed.push(syntheticAck(MessageType.REMOVE_ACK, this.id, objId, dead, 0));
+    }
+    for (const m of owed) {
+      const r = handleMessage(slot.entry, dead, m, ctx);
+      if (r.kind === 'handled') this.apply(objId, slot, r.entry, r.actions, undefined, undefined);
+    }
+    const cur = slot.entry;
+    if (cur !== undefined && (nodeSetHas(cur.copyset, dead) || nodeSetHas(cur.rmset, dead))) {
+      this.apply(
+        objId,
+        slot,
+        {
+          ...cur,
+          copyset: nodeSetRemove(cur.copyset, dead),
+          rmset: nodeSetRemove(cur.rmset, dead),
+        },
+        [],
+        undefined,
+        undefined,
+      );
+    }
+    const now = slot.entry;
+    if (
+      now !== undefined &&
+      now.probOwner === dead &&
+      (now.state === ObjectState.WAIT_OBJ_READ || now.state === ObjectState.WAIT_OBJ_WRITE)
+    ) {
+      // Our request went to the dead node: give up on it (a late answer is recognised as stale).
+      const home = this.defaultOwnerOf(objId);
+      this.apply(
+        objId,
+        slot,
+        {
+          ...now,
+          state: now.hasObject ? ObjectState.READ_COPY : ObjectState.INV_COPY,
+          probOwner: home === dead || home === this.host.self ? now.probOwner : home,
+          round: 0,
+        },
+        [],
+        undefined,
+        undefined,
+      );
+      for (const w of slot.waiters.splice(0)) {
+        const error = new KddmNodeDown(this.id, objId, dead);
+        const done = w.done;
+        this.completions.push(() => done({ ok: false, error }));
+      }
+    }
+    this.settle(objId, slot);
+    this.dropIfEmpty(objId, slot);
   }
 
   // ---- inspection ------------------------------------------------------------

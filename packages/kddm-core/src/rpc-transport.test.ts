@@ -2,6 +2,7 @@
 import { FaultInjector, SimEngine } from '@krg/sim-engine';
 import { RpcLayer, SimNetwork } from '@krg/krg-rpc';
 import { describe, expect, it } from 'vitest';
+import { KddmNodeDown } from './errors.js';
 import { KddmNode } from './kddm-node.js';
 import { type KddmSet } from './kddm-set.js';
 import { kddmOverRpc } from './rpc-transport.js';
@@ -11,7 +12,12 @@ interface Box {
   value: number;
 }
 
-function rpcCluster(n: number, seed: number, lossy = false) {
+function rpcCluster(
+  n: number,
+  seed: number,
+  lossy = false,
+  home: 'round-robin' | { fixed: number } = 'round-robin',
+) {
   const engine = new SimEngine({ seed });
   const faults = new FaultInjector(engine, engine.rng.fork('faults'));
   const rpc = new RpcLayer(engine, new SimNetwork(engine, { faults }), { faults });
@@ -29,7 +35,7 @@ function rpcCluster(n: number, seed: number, lossy = false) {
     });
     binding.attach(k);
     k.registerLinker({ name: 'box', firstTouch: () => ({ value: 0 }) });
-    sets.push(k.createSet<Box>({ id: 1, linker: 'box', home: 'round-robin' }));
+    sets.push(k.createSet<Box>({ id: 1, linker: 'box', home }));
     kddm.push(k);
   }
   if (lossy) {
@@ -92,5 +98,48 @@ describe('KDDM over krg-rpc', () => {
     }
     await c.engine.run();
     expect(reads.length).toBeGreaterThan(10);
+  });
+
+  it('a crashed reader does not block a writer: its invalidation ack counts as received', async () => {
+    const c = rpcCluster(3, 5, false, { fixed: 0 });
+    const [s0, s1, s2] = c.sets as [KddmSet<Box>, KddmSet<Box>, KddmSet<Box>];
+    const log: string[] = [];
+    c.rpc.node(0)!.scope.spawn('t', async () => {
+      (await s0.grab(1))!.value = 1;
+      s0.put(1);
+      await s1.get(1);
+      s1.put(1);
+      await s2.get(1);
+      s2.put(1);
+      c.rpc.crash(2);
+      const o = await s0.grab(1); // invalidates n1 and the dead n2
+      o!.value = 2;
+      s0.put(1);
+      log.push(`wrote ${o!.value}`);
+      log.push(`n1 reads ${(await s1.get(1))!.value}`);
+      s1.put(1);
+    });
+    await c.engine.run();
+    expect(log).toEqual(['wrote 2', 'n1 reads 2']);
+  });
+
+  it('an operation waiting on a request sent to a crashed node fails with KddmNodeDown', async () => {
+    const c = rpcCluster(3, 6, false, { fixed: 0 });
+    const [s0, s1] = c.sets as [KddmSet<Box>, KddmSet<Box>];
+    const errors: unknown[] = [];
+    c.rpc.node(0)!.scope.spawn('holder', async () => {
+      await s0.grab(2); // held, never put: node 0 crashes with it
+    });
+    c.rpc.node(1)!.scope.spawn('reader', async () => {
+      await c.rpc.node(1)!.scope.sleep(1_000_000);
+      c.rpc.node(1)!.scope.spawn('crash', async () => {
+        await c.rpc.node(1)!.scope.sleep(1_000_000);
+        c.rpc.crash(0);
+      });
+      await s1.get(2).catch((e: unknown) => errors.push(e));
+    });
+    await c.engine.run();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(KddmNodeDown);
   });
 });

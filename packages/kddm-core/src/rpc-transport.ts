@@ -58,6 +58,7 @@ export function kddmOverRpc(node: RpcNode, serviceId: number = KDDM_RPC_SERVICE)
     },
     attach(e: KddmEndpoint): void {
       endpoint = e;
+      node.onPeerDown((peer) => e.nodeDown(peer));
       for (const q of queued.splice(0)) e.receive(q.from, q.wire);
     },
     get badMessages() {

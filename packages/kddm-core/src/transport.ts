@@ -18,4 +18,6 @@ export interface KddmTransport {
 export interface KddmEndpoint {
   /** A message from `from` arrived. */
   receive(from: NodeId, wire: KddmWire): void;
+  /** Node `dead` crashed or left (membership). */
+  nodeDown(dead: NodeId): void;
 }
