@@ -44,6 +44,7 @@ export {
 export { ROOT_CREDENTIALS, Task } from './task.js';
 export { ACCOUNTING_SLOT, newAccounting } from './accounting.js';
 export { TaskHookRegistry } from './task-hooks.js';
+export { importedTask, intField } from './task-import.js';
 export {
   CHILD_EVENTS_SLOT,
   EXEC_STRINGS_MAX,
@@ -85,4 +86,5 @@ export type {
 export type { Credentials, TaskState } from './task.js';
 export type { TaskAccounting } from './accounting.js';
 export type { TaskHooks } from './task-hooks.js';
+export type { TaskImportTarget } from './task-import.js';
 export type { Disposition, SigactionView } from './sigaction-view.js';

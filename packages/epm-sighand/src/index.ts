@@ -17,4 +17,5 @@ export {
   setSighand,
 } from './sighand.js';
 export { SIGHAND_SYSCALLS } from './sighand-syscalls.js';
+export { SIGHAND_SECTION } from './sighand-section.js';
 export type { Sigaction } from './sighand.js';

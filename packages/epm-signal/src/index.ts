@@ -16,6 +16,7 @@ export {
   setBlocked,
 } from './signal-state.js';
 export { SIGNAL_SYSCALLS } from './signal-syscalls.js';
+export { SIGNAL_SECTION } from './signal-section.js';
 export {
   RLIMITS_DEFAULT,
   RLIMIT_CORE,

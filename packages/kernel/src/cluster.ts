@@ -4,6 +4,10 @@
 import {
   ACCOUNTING_SLOT,
   CHILD_EVENTS_SLOT,
+  SectionRegistry,
+  exportProcess,
+  importProcess,
+  type EpmAction,
   ROOT_CREDENTIALS,
   Task,
   TaskHookRegistry,
@@ -14,15 +18,17 @@ import {
   type TaskState,
   type SyscallEntry,
 } from '@krg/epm-core';
-import { SIGHAND_HOOKS, Sighand, setSighand } from '@krg/epm-sighand';
+import { SIGHAND_HOOKS, SIGHAND_SECTION, Sighand, setSighand } from '@krg/epm-sighand';
+import type { GhostReader, GhostWriter } from '@krg/ghost-io';
 import {
   RLIMIT_NOFILE,
   SIGNAL_HOOKS,
+  SIGNAL_SECTION,
   SIGNAL_SLOT,
   generateSignal,
   newSignalState,
 } from '@krg/epm-signal';
-import { MM_HOOKS, MM_SLOT } from '@krg/mm-ghost';
+import { MM_HOOKS, MM_SECTION, MM_SLOT } from '@krg/mm-ghost';
 import {
   DEFAULT_COST_MODEL,
   SimEngine,
@@ -37,7 +43,10 @@ import { ImageStore } from './files/image-store.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { NodeKernel } from './process/node-kernel.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
+import { FILES_SECTION, FS_SECTION } from './files/files-section.js';
 import { FILES_HOOKS, FS_HOOKS } from './process/file-hooks.js';
+import type { KernelImportTarget } from './process/import-target.js';
+import { PIDS_SECTION, TASK_SECTION, attachHart } from './process/task-section.js';
 import { FILES_SLOT, FS_SLOT } from './process/task-slots.js';
 import { buildSyscallTable } from './syscall-table.js';
 
@@ -92,6 +101,7 @@ export class Cluster {
   readonly nodes: readonly NodeKernel[];
   readonly #services: KernelServices;
   readonly #hooks: TaskHookRegistry;
+  readonly #sections: SectionRegistry<Task, KernelImportTarget>;
   /** Called whenever a task is reaped. */
   onTaskReaped: (task: Task) => void = () => {};
 
@@ -128,6 +138,18 @@ export class Cluster {
       execTask: (task, path, argv, envp) =>
         this.#node(task.node).execTask(task, this.store, path, argv, envp),
     };
+    this.#sections = new SectionRegistry<Task, KernelImportTarget>();
+    for (const section of [
+      TASK_SECTION,
+      PIDS_SECTION,
+      MM_SECTION,
+      FS_SECTION,
+      FILES_SECTION,
+      SIGNAL_SECTION,
+      SIGHAND_SECTION,
+    ]) {
+      this.#sections.register(section);
+    }
     this.#hooks = new TaskHookRegistry();
     for (const hooks of [MM_HOOKS, FS_HOOKS, FILES_HOOKS, SIGNAL_HOOKS, SIGHAND_HOOKS])
       this.#hooks.register(hooks);
@@ -150,6 +172,7 @@ export class Cluster {
           scope: this.engine.createScope(`node${id}`),
           cost: nodeCost(cost, id),
           syscalls,
+          store: this.store,
           services: this.#services,
           hooks: this.#hooks,
           rng: rng.fork('exec'),
@@ -215,8 +238,14 @@ export class Cluster {
     task.set(FS_SLOT, { cwd: '/', umask: 0o022 });
     const files = new FdTable(() => Number(signal.rlimits[RLIMIT_NOFILE]!.soft));
     files.install(ConsoleFile.input(req.streams.stdin), false);
-    files.install(ConsoleFile.output(req.streams.stdout.sink, req.streams.stdout.kind), false);
-    files.install(ConsoleFile.output(req.streams.stderr.sink, req.streams.stderr.kind), false);
+    files.install(
+      ConsoleFile.output('stdout', req.streams.stdout.sink, req.streams.stdout.kind),
+      false,
+    );
+    files.install(
+      ConsoleFile.output('stderr', req.streams.stderr.sink, req.streams.stderr.kind),
+      false,
+    );
     task.set(FILES_SLOT, files);
     installImage(task, loaded);
     node.admit(task);
@@ -243,6 +272,45 @@ export class Cluster {
         state: t.state,
         command: t.comm,
       }));
+  }
+
+  /** Freezes a task at a safe point, or at an exact instruction count (see NodeKernel.freeze). */
+  freeze(task: Task, atInstret?: number): Promise<'frozen' | 'exited'> {
+    return this.#node(task.node).freeze(task, atInstret);
+  }
+
+  /**
+   * Writes a frozen process into a ghost through the one export path shared
+   * with migration (epm-core's exportProcess over every subsystem's section).
+   */
+  async exportProcess(task: Task, ghost: GhostWriter, action: EpmAction): Promise<void> {
+    await exportProcess(this.#sections, task, ghost, action);
+  }
+
+  /** Ends a task at once, as SIGKILL does: its objects vanish with it. */
+  kill(task: Task): void {
+    this.#node(task.node).exit(task, { kind: 'signaled', signal: 9, coreDumped: false });
+  }
+
+  /**
+   * Rebuilds a process from a ghost on `node` (restart, or the receiving end
+   * of a migration) and lets it run; its consoles reattach to `streams`. A
+   * failed import leaves nothing behind.
+   */
+  async importProcess(
+    ghost: GhostReader,
+    action: EpmAction,
+    node: number,
+    streams: StandardStreams,
+  ): Promise<Task> {
+    const kernel = this.#node(node);
+    const target: KernelImportTarget = { task: undefined, node: kernel, streams };
+    await importProcess(this.#sections, ghost, action, target);
+    const task = target.task;
+    if (task === undefined) throw new Error('import built no task');
+    attachHart(task);
+    kernel.admit(task);
+    return task;
   }
 
   /** Runs the simulation until nothing is left to do (or a bound). */

@@ -14,6 +14,7 @@ export {
 } from './address-map.js';
 export { AddressSpace } from './address-space.js';
 export { MM_HOOKS, MM_SLOT, MM_SYSCALLS } from './mm-syscalls.js';
+export { MM_SECTION } from './mm-section.js';
 export { PageFrame } from './page-frame.js';
 export { VmaMap } from './vma-map.js';
 export { canMerge, permString, sliceVma } from './vma.js';

@@ -9,6 +9,8 @@ import { OpenFile } from './open-file.js';
 import { O_RDONLY, O_WRONLY } from './open-flags.js';
 import { S_IFCHR, S_IFIFO, S_IFREG } from './stat.js';
 
+export type ConsoleRole = 'stdin' | 'stdout' | 'stderr';
+
 /** What the host fd behind a console is. */
 export type HostFdKind = 'terminal' | 'pipe' | 'file';
 
@@ -70,6 +72,8 @@ export class ConsoleFile extends OpenFile {
 
   private constructor(
     statusFlags: number,
+    /** Which standard stream this is: a restart reattaches it to the new run's stream of that role. */
+    readonly role: ConsoleRole,
     readonly hostKind: HostFdKind,
     readonly sink: ConsoleSink | undefined,
     readonly input: ConsoleInput | undefined,
@@ -77,12 +81,12 @@ export class ConsoleFile extends OpenFile {
     super(statusFlags);
   }
 
-  static output(sink: ConsoleSink, hostKind: HostFdKind): ConsoleFile {
-    return new ConsoleFile(O_WRONLY, hostKind, sink, undefined);
+  static output(role: 'stdout' | 'stderr', sink: ConsoleSink, hostKind: HostFdKind): ConsoleFile {
+    return new ConsoleFile(O_WRONLY, role, hostKind, sink, undefined);
   }
 
   static input(input: ConsoleInput): ConsoleFile {
-    return new ConsoleFile(O_RDONLY, input.hostKind, undefined, input);
+    return new ConsoleFile(O_RDONLY, 'stdin', input.hostKind, undefined, input);
   }
 
   get isTerminal(): boolean {

@@ -50,6 +50,8 @@ export interface NodeKernelOptions {
   readonly scope: Scope;
   readonly cost: NodeCostModel;
   readonly syscalls: ReadonlyMap<number, SyscallEntry>;
+  /** The cluster's image store (exec, restart of open files). */
+  readonly store: ImageStore;
   readonly services: KernelServices;
   /** Every subsystem's fork/exec/exit hooks, in reference order. */
   readonly hooks: TaskHookRegistry;
@@ -70,6 +72,7 @@ export class NodeKernel {
   readonly scope: Scope;
   readonly pidmap: Pidmap;
   readonly rng: Rng;
+  readonly store: ImageStore;
   /**
    * This node's init: pid 1, node-local and never a cluster PID, the reaper
    * of orphans and the session every started program joins (as a program
@@ -92,6 +95,7 @@ export class NodeKernel {
     this.scope = options.scope;
     this.pidmap = new Pidmap(options.id);
     this.rng = options.rng;
+    this.store = options.store;
     this.init = new Task({
       pid: 1,
       node: options.id,
@@ -131,14 +135,22 @@ export class NodeKernel {
     return globalPid(this.id, this.pidmap.alloc());
   }
 
-  /** Adds a fully built task (every slot filled) and makes it runnable. */
+  /** The table row of syscall `nr` (a restarted task's pending call). */
+  syscallEntry(nr: number): SyscallEntry | undefined {
+    return this.#syscalls.get(nr);
+  }
+
+  /**
+   * Adds a fully built task (every slot filled) and makes it runnable. An
+   * imported task keeps its runtime (a system call to run again).
+   */
   admit(task: Task): void {
     assert(!this.#tasks.has(task.pid), 'a pid is admitted once');
     assert(
       task.has(HART_SLOT) && task.has(MM_SLOT) && task.has(FILES_SLOT),
       'an admitted task is complete',
     );
-    task.set(RUNTIME_SLOT, newRuntime());
+    if (!task.has(RUNTIME_SLOT)) task.set(RUNTIME_SLOT, newRuntime());
     task.node = this.id;
     task.state = 'running';
     this.#tasks.set(task.pid, task);
@@ -154,6 +166,7 @@ export class NodeKernel {
   exit(task: Task, status: WaitStatus): void {
     if (task.state === 'zombie' || task.state === 'dead') return;
     this.#cancelWaits(task.get(RUNTIME_SLOT));
+    this.#settleFreeze(task, 'exited');
     const i = this.#runQueue.indexOf(task);
     if (i >= 0) this.#runQueue.splice(i, 1);
     // CLONE_CHILD_CLEARTID's write and futex wake only matter to threads
@@ -262,6 +275,52 @@ export class NodeKernel {
     return 'ok';
   }
 
+  /**
+   * Freezes a task at a safe point (reference §5.2 app_freeze): between
+   * instructions, never inside a system call's handler. With `atInstret`
+   * the task runs until exactly that many instructions have retired (or a
+   * system call beyond it returns), so a checkpoint can be taken at any
+   * instruction. Resolves 'exited' if the task ends first.
+   */
+  freeze(task: Task, atInstret?: number): Promise<'frozen' | 'exited'> {
+    if (task.state === 'zombie' || task.state === 'dead') return Promise.resolve('exited');
+    const runtime = task.get(RUNTIME_SLOT);
+    assert(runtime.freezeRequest === undefined && !runtime.isFrozen, 'one freeze at a time');
+    const done = this.scope.defer<'frozen' | 'exited'>();
+    runtime.freezeRequest = { atInstret, settle: (r) => done.resolve(r) };
+    const queued = this.#runQueue.indexOf(task);
+    if (task.state === 'sleeping' || (queued >= 0 && this.#isFreezePoint(task))) {
+      if (queued >= 0) this.#runQueue.splice(queued, 1);
+      this.#settleFreeze(task, 'frozen');
+    }
+    return done.promise;
+  }
+
+  #isFreezePoint(task: Task): boolean {
+    const request = task.get(RUNTIME_SLOT).freezeRequest;
+    if (request === undefined) return false;
+    return (
+      request.atInstret === undefined || task.get(ACCOUNTING_SLOT).instret >= request.atInstret
+    );
+  }
+
+  #settleFreeze(task: Task, result: 'frozen' | 'exited'): void {
+    const runtime = task.get(RUNTIME_SLOT);
+    const request = runtime.freezeRequest;
+    if (request === undefined) return;
+    runtime.freezeRequest = undefined;
+    runtime.isFrozen = result === 'frozen';
+    request.settle(result);
+  }
+
+  /** Ends a frozen task's freeze (a checkpoint that leaves the process running). */
+  thaw(task: Task): void {
+    const runtime = task.get(RUNTIME_SLOT);
+    assert(runtime.isFrozen, 'only a frozen task thaws');
+    runtime.isFrozen = false;
+    if (task.state === 'running') this.#makeReady(task);
+  }
+
   /** Why each sleeping task sleeps, for a deadlock report. */
   sleepers(): { task: Task; waitingFor: string }[] {
     return this.tasks()
@@ -270,6 +329,7 @@ export class NodeKernel {
   }
 
   #makeReady(task: Task): void {
+    if (task.get(RUNTIME_SLOT).isFrozen) return;
     this.#runQueue.push(task);
     const idle = this.#idle;
     this.#idle = undefined;
@@ -340,6 +400,13 @@ export class NodeKernel {
     for (;;) {
       this.#deliverSignals(task);
       if (task.state !== 'running') return;
+      if (this.#isFreezePoint(task)) {
+        this.#settleFreeze(task, 'frozen');
+        return;
+      }
+      const target = runtime.freezeRequest?.atInstret;
+      if (target !== undefined)
+        budget = Math.min(budget, target - task.get(ACCOUNTING_SLOT).instret);
       const pending = runtime.pendingSyscall;
       if (pending !== undefined) {
         runtime.pendingSyscall = undefined;
@@ -361,6 +428,10 @@ export class NodeKernel {
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
     this.#deliverSignals(task);
+    if (task.state === 'running' && this.#isFreezePoint(task)) {
+      this.#settleFreeze(task, 'frozen');
+      return;
+    }
     if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
   }
 

@@ -14,10 +14,23 @@ export interface TaskRuntime {
   timer: Timer | undefined;
   /** What the task sleeps on, for deadlock reports ("read on a pipe"). */
   waitingFor: string;
+  /** A requested freeze (checkpoint, migration): stop at the next safe point, or at an instruction count. */
+  freezeRequest:
+    | { readonly atInstret: number | undefined; readonly settle: (r: 'frozen' | 'exited') => void }
+    | undefined;
+  /** Frozen: never scheduled until thawed; its state is consistent for export. */
+  isFrozen: boolean;
 }
 
 export const RUNTIME_SLOT = new TaskSlot<TaskRuntime>('runtime');
 
 export function newRuntime(): TaskRuntime {
-  return { pendingSyscall: undefined, cancelWaits: [], timer: undefined, waitingFor: '' };
+  return {
+    pendingSyscall: undefined,
+    cancelWaits: [],
+    timer: undefined,
+    waitingFor: '',
+    freezeRequest: undefined,
+    isFrozen: false,
+  };
 }

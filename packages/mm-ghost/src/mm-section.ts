@@ -1,0 +1,142 @@
+// mm-ghost's ghost section (reference §3 export_mm_struct, §8): the
+// mappings, the brk pair and every resident page, in runs of contiguous
+// pages. Migration, checkpoint and restart all use it; a restart reads it
+// from an untrusted file, so every field is checked before anything is
+// built, and a failed import leaves the task without an address space.
+import {
+  ProcessImportFailed,
+  importedTask,
+  intField,
+  type GhostSection,
+  type Task,
+  type TaskImportTarget,
+} from '@krg/epm-core';
+import { PAGE_RUN_MAX_PAGES } from '@krg/ghost-io';
+import { AddressSpace } from './address-space.js';
+import { MMAP_MIN_ADDR, PAGE_BYTES, PAGES_PER_SPACE_MAX, TASK_SIZE, VMAS_MAX } from './limits.js';
+import { MM_SLOT } from './mm-syscalls.js';
+import type { Vma, VmaKind } from './vma.js';
+
+const SECTION = 'mm';
+const KINDS: readonly VmaKind[] = ['elf', 'heap', 'stack', 'anon', 'trampoline', 'shm'];
+
+function checkVmas(raw: unknown): Vma[] {
+  if (!Array.isArray(raw) || raw.length > VMAS_MAX)
+    throw new ProcessImportFailed(SECTION, `at most ${VMAS_MAX} mappings`, typeof raw);
+  const out: Vma[] = [];
+  let previousEnd = 0;
+  for (const v of raw as unknown[]) {
+    const start = intField(v, 'start', SECTION, MMAP_MIN_ADDR, TASK_SIZE);
+    const end = intField(v, 'end', SECTION, start + 1, TASK_SIZE);
+    if (start % PAGE_BYTES !== 0 || end % PAGE_BYTES !== 0 || start < previousEnd) {
+      throw new ProcessImportFailed(
+        SECTION,
+        'page-aligned, ascending, disjoint mappings',
+        `${start}-${end}`,
+      );
+    }
+    const r = v as Record<string, unknown>;
+    if (
+      typeof r.kind !== 'string' ||
+      !KINDS.includes(r.kind as VmaKind) ||
+      typeof r.isShared !== 'boolean'
+    ) {
+      throw new ProcessImportFailed(
+        SECTION,
+        'a known mapping kind and sharing flag',
+        String(r.kind),
+      );
+    }
+    if (r.name !== undefined && typeof r.name !== 'string')
+      throw new ProcessImportFailed(SECTION, 'a string name', typeof r.name);
+    const vma: Vma = {
+      start,
+      end,
+      prot: intField(v, 'prot', SECTION, 0, 7),
+      kind: r.kind as VmaKind,
+      isShared: r.isShared,
+      offset: intField(v, 'offset', SECTION, 0, Number.MAX_SAFE_INTEGER),
+      ...(typeof r.name === 'string' ? { name: r.name } : {}),
+      ...(r.shmId === undefined ? {} : { shmId: intField(v, 'shmId', SECTION, 0, 2 ** 31 - 1) }),
+    };
+    out.push(vma);
+    previousEnd = end;
+  }
+  return out;
+}
+
+export const MM_SECTION: GhostSection<Task, TaskImportTarget> = {
+  name: 'mm',
+  version: 1,
+  async export(task, ghost) {
+    const space = task.get(MM_SLOT);
+    await ghost.writeRecord({
+      vmas: space.map.vmas.list(),
+      startBrk: space.map.startBrk,
+      brk: space.map.brk,
+    });
+    // Runs of contiguous resident pages: (first page index, pages).
+    const pages = space.residentEntries();
+    const runs: [number, Uint8Array[]][] = [];
+    for (const [index, bytes] of pages) {
+      const last = runs[runs.length - 1];
+      if (
+        last !== undefined &&
+        last[0] + last[1].length === index &&
+        last[1].length < PAGE_RUN_MAX_PAGES
+      )
+        last[1].push(bytes);
+      else runs.push([index, [bytes]]);
+    }
+    await ghost.writeU32(runs.length);
+    for (const [first, run] of runs) {
+      await ghost.writeU64(BigInt(first));
+      await ghost.writePages(Buffer.concat(run));
+    }
+  },
+  async import(target, ghost) {
+    const task = importedTask(target, SECTION);
+    const header = await ghost.readRecord();
+    const vmas = checkVmas((header as Record<string, unknown> | null)?.vmas);
+    const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
+    const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
+    const runCount = await ghost.readU32();
+    if (runCount > PAGES_PER_SPACE_MAX)
+      throw new ProcessImportFailed(
+        SECTION,
+        `at most ${PAGES_PER_SPACE_MAX} page runs`,
+        String(runCount),
+      );
+    const pages: [number, Uint8Array][] = [];
+    for (let i = 0; i < runCount; i++) {
+      const first = await ghost.readU64();
+      const bytes = await ghost.readPages();
+      const count = bytes.length / PAGE_BYTES;
+      if (first > BigInt(TASK_SIZE / PAGE_BYTES) || pages.length + count > PAGES_PER_SPACE_MAX) {
+        throw new ProcessImportFailed(
+          SECTION,
+          'pages inside the user range and the page budget',
+          String(first),
+        );
+      }
+      for (let p = 0; p < count; p++) {
+        const index = Number(first) + p;
+        if (!vmas.some((v) => v.start <= index * PAGE_BYTES && index * PAGE_BYTES < v.end)) {
+          throw new ProcessImportFailed(
+            SECTION,
+            'every saved page inside a saved mapping',
+            `page ${index}`,
+          );
+        }
+        pages.push([index, bytes.slice(p * PAGE_BYTES, (p + 1) * PAGE_BYTES)]);
+      }
+    }
+    task.set(MM_SLOT, AddressSpace.fromParts(vmas, startBrk, brk, pages));
+  },
+  async unimport(target) {
+    const task = target.task;
+    if (task === undefined || !task.has(MM_SLOT)) return;
+    task.get(MM_SLOT).release();
+    task.delete(MM_SLOT);
+  },
+};
