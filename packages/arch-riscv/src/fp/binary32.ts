@@ -50,6 +50,10 @@ function addS(
   if (s - s === 0) {
     const v = Math.fround(s);
     if (Math.abs(v) <= MAX_FINITE_32) {
+      if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+        writeSingle(r, rd, v); // NX already accrued: nothing new can arise
+        return;
+      }
       // A single sum in the subnormal range is exact, so no underflow here.
       const isExact = v === s && twoSumError(a, b, s) === 0;
       if (isExact ? v !== 0 || rm === RM_RNE : rm === RM_RNE) {
@@ -80,6 +84,10 @@ export function fmulS(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const v = Math.fround(p);
   const av = Math.abs(v);
   if (av >= TINY32_SAFE && av <= MAX_FINITE_32) {
+    if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+      writeSingle(r, rd, v);
+      return;
+    }
     const isExact = v === p;
     if (isExact || rm === RM_RNE) {
       commit(r, rd, v, isExact);
@@ -99,6 +107,10 @@ export function fdivS(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const v = Math.fround(a / b);
   const av = Math.abs(v);
   if (av >= TINY32_SAFE && av <= MAX_FINITE_32 && b - b === 0) {
+    if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+      writeSingle(r, rd, v);
+      return;
+    }
     const isExact = v * b === a; // v × b is exact in binary64
     if (isExact || rm === RM_RNE) {
       commit(r, rd, v, isExact);
@@ -116,6 +128,10 @@ export function fsqrtS(r: FpRegisterFile, rd: number, rs1: number, rm: number): 
   if (a > 0 && a <= MAX_FINITE_32) {
     // √ of a positive single is always a normal single: no UF, no OF.
     const v = Math.fround(Math.sqrt(a));
+    if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+      writeSingle(r, rd, v);
+      return;
+    }
     const isExact = v * v === a;
     if (isExact || rm === RM_RNE) {
       commit(r, rd, v, isExact);
@@ -149,6 +165,10 @@ function fmaS(
     const v = Math.fround(s);
     const av = Math.abs(v);
     if (av >= TINY32_SAFE && av <= MAX_FINITE_32) {
+      if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+        writeSingle(r, rd, v);
+        return;
+      }
       const isExact = e === 0 && v === s;
       if (isExact || rm === RM_RNE) {
         commit(r, rd, v, isExact);

@@ -9,18 +9,20 @@
 // Everything else — NaNs, infinities, directed rounding of an inexact
 // result, subnormal or near-overflow results — goes to the exact reference
 // in exact.ts.
+//
+// Flags accrue: once NX is set (after a program's first inexact operation,
+// which is almost always early), an operation in RNE whose result is normal
+// and finite can raise nothing new, so it skips the error-free
+// transformation altogether — the common case costs one native operation.
 
-import {
-  PRODUCT_SAFE,
-  SPLIT_SAFE,
-  TINY_SAFE,
-  roundToOdd,
-  twoProductError,
-  twoSumError,
-} from './eft.js';
+import { PRODUCT_SAFE, SPLIT_SAFE, TINY_SAFE, twoProductError, twoSumError } from './eft.js';
 import { BINARY64, exactAdd, exactDiv, exactFma, exactMul, exactSqrt } from './exact.js';
 import { FLAG_NX, RM_RNE } from './fcsr.js';
 import { readBits64, writeBits64, type FpRegisterFile } from './fp-registers.js';
+
+/** Results at least this large are normal and not tiny in any rounding. */
+const NOT_TINY = 2 ** -1021;
+const MAX_FINITE = Number.MAX_VALUE;
 
 /** f[rd] = f[rs1] + f[rs2] (or − when `negate`). */
 function addD(
@@ -37,6 +39,10 @@ function addD(
   if (s - s === 0) {
     // Finite sum of finite operands. A sum that lands in the subnormal range
     // is exact (Hauser), so add never underflows; only NX can arise.
+    if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0) {
+      r.f64[rd >> 1] = s;
+      return;
+    }
     const err = twoSumError(a, b, s);
     if (err === 0) {
       // Exact: every mode agrees, except the sign of an exact zero in RDN.
@@ -66,6 +72,10 @@ export function fmulD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const b = r.f64[rs2 >> 1]!;
   const p = a * b;
   const ap = Math.abs(p);
+  if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0 && ap >= NOT_TINY && ap <= MAX_FINITE) {
+    r.f64[rd >> 1] = p;
+    return;
+  }
   if (
     ap >= TINY_SAFE &&
     ap <= PRODUCT_SAFE &&
@@ -91,6 +101,10 @@ export function fdivD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
   const b = r.f64[rs2 >> 1]!;
   const q = a / b;
   const aq = Math.abs(q);
+  if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0 && aq >= NOT_TINY && aq <= MAX_FINITE) {
+    r.f64[rd >> 1] = q;
+    return;
+  }
   const aa = Math.abs(a);
   if (
     aq >= TINY_SAFE &&
@@ -116,6 +130,10 @@ export function fdivD(r: FpRegisterFile, rd: number, rs1: number, rs2: number, r
 
 export function fsqrtD(r: FpRegisterFile, rd: number, rs1: number, rm: number): void {
   const a = r.f64[rs1 >> 1]!;
+  if (rm === RM_RNE && (r.fflags & FLAG_NX) !== 0 && a > 0 && a <= MAX_FINITE) {
+    r.f64[rd >> 1] = Math.sqrt(a); // never tiny, never overflows
+    return;
+  }
   if (a >= TINY_SAFE && a <= PRODUCT_SAFE) {
     const s = Math.sqrt(a);
     const p = s * s;
@@ -133,9 +151,12 @@ export function fsqrtD(r: FpRegisterFile, rd: number, rs1: number, rm: number): 
 }
 
 /**
- * ±(a × b) ± c with a single rounding. Fast path (Boldo & Melquiond's FMA
- * emulation): uh + ul = a × b exactly, th + tl = c + uh exactly, then
- * RN(th + RO(tl + ul)) is the correctly rounded result.
+ * ±(a × b) ± c with a single rounding. Fast path: uh + ul = a × b exactly
+ * (TwoProduct), th + tl = c + uh exactly (TwoSum), v + ve = tl + ul exactly;
+ * the true value is th + v + ve with ve tiny next to ulp(th + v), so
+ * RN(th + v) is correct except on an exact tie, where the sign of ve decides
+ * (the same reasoning as Boldo & Melquiond's round-to-odd emulation, without
+ * computing the round-to-odd value).
  */
 function fmaD(
   r: FpRegisterFile,
@@ -162,16 +183,23 @@ function fmaD(
     const ul = twoProductError(a, b, uh);
     const th = c + uh;
     const tl = twoSumError(c, uh, th);
-    let v = tl + ul;
+    const v = tl + ul;
     const ve = twoSumError(tl, ul, v);
-    if (ve !== 0) v = roundToOdd(v, ve);
-    const z = th + v;
+    let z = th + v;
     const az = Math.abs(z);
     if (az >= TINY_SAFE && az <= PRODUCT_SAFE) {
-      const isExact = ve === 0 && twoSumError(th, v, z) === 0;
-      if (isExact || rm === RM_RNE) {
+      // th + v = z + e exactly, and the true value is z + e + ve. As ve is
+      // far below half an ulp of z, z is the correct rounding unless th + v
+      // was an exact tie, which ve (when nonzero) breaks.
+      const e = twoSumError(th, v, z);
+      if (ve !== 0 && e !== 0 && z + 2 * e - z === 2 * e && ve > 0 === e > 0) z += 2 * e;
+      if (rm === RM_RNE) {
         r.f64[rd >> 1] = z;
-        if (!isExact) r.fflags |= FLAG_NX;
+        if (ve !== 0 || e !== 0) r.fflags |= FLAG_NX;
+        return;
+      }
+      if (ve === 0 && e === 0) {
+        r.f64[rd >> 1] = z; // exact: every mode agrees
         return;
       }
     }

@@ -283,6 +283,32 @@ const cases: Case[] = [
       [D(2 ** -51 + 2 ** -103), NX],
     ],
   ),
+  // (2^-53 − 2^-109) + (1 + 2^-52): just below a midpoint. Summing the
+  // product's rounded parts first lands exactly on the midpoint (a tie that
+  // rounds the wrong way); only the last error term breaks it correctly.
+  ...perMode(
+    'fmadd.d',
+    [D(2 ** -53 * (1 + 2 ** -28)), D(1 - 2 ** -28), D(ONE_PLUS_ULP)],
+    [
+      [D(ONE_PLUS_ULP), NX],
+      [D(ONE_PLUS_ULP), NX],
+      [D(ONE_PLUS_ULP), NX],
+      [D(1 + 2 ** -51), NX],
+      [D(ONE_PLUS_ULP), NX],
+    ],
+  ),
+  // The same from above the midpoint.
+  ...perMode(
+    'fmadd.d',
+    [D(2 ** -53 * (1 + 2 ** -28)), D(1 + 2 ** -28), D(ONE_PLUS_ULP)],
+    [
+      [D(1 + 2 ** -51), NX],
+      [D(ONE_PLUS_ULP), NX],
+      [D(ONE_PLUS_ULP), NX],
+      [D(1 + 2 ** -51), NX],
+      [D(1 + 2 ** -51), NX],
+    ],
+  ),
   // Single precision, NaN-boxing included.
   ...perMode(
     'fadd.s',
