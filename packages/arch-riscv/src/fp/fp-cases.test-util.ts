@@ -133,12 +133,14 @@ export function arbBoxed32(): fc.Arbitrary<bigint> {
 
 export const arbRoundingMode = (): fc.Arbitrary<number> => fc.integer({ min: 0, max: 4 });
 
-/** Runs `op` on a register file with f1..f3 (slots 2, 4, 6) preset; returns f0's bits and fflags. */
+/** Runs `op` on a register file with f1..f3 (slots 2, 4, 6) and fflags preset; returns f0's bits and fflags. */
 export function runOp(
   operands: readonly bigint[],
   op: (r: FpRegisterFile) => void,
+  initialFlags = 0,
 ): { bits: bigint; fflags: number } {
   const r = createFpRegisterFile();
+  r.fflags = initialFlags;
   operands.forEach((b, i) => writeBits64(r, 2 * (i + 1), b));
   op(r);
   return { bits: readBits64(r, 0), fflags: r.fflags };

@@ -221,6 +221,96 @@ describe('binary32 fast paths agree with the exact reference', () => {
   }
 });
 
+describe('with flags already accrued, the fast paths still agree with the reference', () => {
+  // Once NX is set an RNE fast path skips finding NX again: the result and
+  // the other flags must not change.
+  const ops: [
+    string,
+    Ternary,
+    (a: bigint, b: bigint, c: bigint, rm: number, s: FlagSink) => bigint,
+    boolean,
+  ][] = [
+    [
+      'fadd.d',
+      (r, rd, a, b, _c, rm) => faddD(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactAdd(BINARY64, a, b, rm, s),
+      true,
+    ],
+    [
+      'fmul.d',
+      (r, rd, a, b, _c, rm) => fmulD(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactMul(BINARY64, a, b, rm, s),
+      true,
+    ],
+    [
+      'fdiv.d',
+      (r, rd, a, b, _c, rm) => fdivD(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactDiv(BINARY64, a, b, rm, s),
+      true,
+    ],
+    [
+      'fsqrt.d',
+      (r, rd, a, _b, _c, rm) => fsqrtD(r, rd, a, rm),
+      (a, _b, _c, rm, s) => exactSqrt(BINARY64, a, rm, s),
+      true,
+    ],
+    ['fmadd.d', fmaddD, (a, b, c, rm, s) => exactFma(BINARY64, a, b, c, rm, s), true],
+    [
+      'fadd.s',
+      (r, rd, a, b, _c, rm) => faddS(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactAdd(BINARY32, a, b, rm, s),
+      false,
+    ],
+    [
+      'fmul.s',
+      (r, rd, a, b, _c, rm) => fmulS(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactMul(BINARY32, a, b, rm, s),
+      false,
+    ],
+    [
+      'fdiv.s',
+      (r, rd, a, b, _c, rm) => fdivS(r, rd, a, b, rm),
+      (a, b, _c, rm, s) => exactDiv(BINARY32, a, b, rm, s),
+      false,
+    ],
+    [
+      'fsqrt.s',
+      (r, rd, a, _b, _c, rm) => fsqrtS(r, rd, a, rm),
+      (a, _b, _c, rm, s) => exactSqrt(BINARY32, a, rm, s),
+      false,
+    ],
+    ['fmadd.s', fmaddS, (a, b, c, rm, s) => exactFma(BINARY32, a, b, c, rm, s), false],
+  ];
+  for (const [name, fast, slow, isDouble] of ops) {
+    it(name, () => {
+      const operand = isDouble ? arbBits64() : arbBoxed32();
+      fc.assert(
+        fc.property(
+          operand,
+          operand,
+          operand,
+          arbRoundingMode(),
+          fc.constantFrom(1, 3, 5, 0x11, 0x1f),
+          (a, b, c, rm, flags) => {
+            const got = runOp([a, b, c], (r) => fast(r, 0, 2, 4, 6, rm), flags);
+            const want = ref((s) => {
+              s.fflags = flags;
+              const bits = isDouble
+                ? slow(a, b, c, rm, s)
+                : box(slow(unbox(a), unbox(b), unbox(c), rm, s));
+              return bits;
+            });
+            expect(show(got), `${name} ${hex(a)} ${hex(b)} ${hex(c)} rm=${rm} flags=${flags}`).toBe(
+              show(want),
+            );
+          },
+        ),
+        propParams(RUNS),
+      );
+    });
+  }
+});
+
 describe('conversions agree with the exact reference', () => {
   it('fcvt.s.d and fcvt.d.s', () => {
     fc.assert(
