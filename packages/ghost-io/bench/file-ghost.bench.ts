@@ -3,7 +3,8 @@
 // FileHandle writes and one fsync; then both read back with verification
 // (the ghost checks every frame's crc32; both compare every byte with what
 // was written) from a cold page cache, and once more warm. Rounds alternate
-// which side goes first; the medians are reported. Run: pnpm bench
+// which side goes first; the medians are reported, the ratio as the median
+// of the per-round ratios (each round's two runs ran back to back). Run: pnpm bench
 // (KRG_BENCH_MIB and KRG_BENCH_ROUNDS to change the size and round count).
 import { execSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -19,10 +20,17 @@ const RUNS = (TOTAL_MIB * 1024 * 1024) / RUN_BYTES;
 
 const runs = Array.from({ length: RUNS }, () => randomFillSync(Buffer.allocUnsafe(RUN_BYTES)));
 
-async function timed(work: () => Promise<void>): Promise<number> {
+/** CPU seconds (user + system, all threads of the process) per phase, by the same keys. */
+const cpuTimes: Record<string, number[]> = {};
+
+async function timed(work: () => Promise<void>, key = ''): Promise<number> {
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await work();
-  return (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  (cpuTimes[key] ??= []).push((cpu.user + cpu.system) / 1e6);
+  return seconds;
 }
 
 async function writeGhost(path: string): Promise<void> {
@@ -100,17 +108,20 @@ try {
     const rawPath = join(dir, `raw-${round}.bin`);
     const ghostFirst = round % 2 === 0;
     for (const side of ghostFirst ? ['ghost', 'raw'] : ['raw', 'ghost']) {
-      if (side === 'ghost') times['ghostWrite']!.push(await timed(() => writeGhost(ghostPath)));
-      else times['rawWrite']!.push(await timed(() => writeRaw(rawPath)));
+      if (side === 'ghost')
+        times['ghostWrite']!.push(await timed(() => writeGhost(ghostPath), 'ghostWrite'));
+      else times['rawWrite']!.push(await timed(() => writeRaw(rawPath), 'rawWrite'));
     }
     for (const side of ghostFirst ? ['ghost', 'raw'] : ['raw', 'ghost']) {
       isCold = dropCaches() && isCold;
-      if (side === 'ghost') times['ghostCold']!.push(await timed(() => readGhost(ghostPath)));
-      else times['rawCold']!.push(await timed(() => readRaw(rawPath)));
+      if (side === 'ghost')
+        times['ghostCold']!.push(await timed(() => readGhost(ghostPath), 'ghostCold'));
+      else times['rawCold']!.push(await timed(() => readRaw(rawPath), 'rawCold'));
     }
     for (const side of ghostFirst ? ['ghost', 'raw'] : ['raw', 'ghost']) {
-      if (side === 'ghost') times['ghostWarm']!.push(await timed(() => readGhost(ghostPath)));
-      else times['rawWarm']!.push(await timed(() => readRaw(rawPath)));
+      if (side === 'ghost')
+        times['ghostWarm']!.push(await timed(() => readGhost(ghostPath), 'ghostWarm'));
+      else times['rawWarm']!.push(await timed(() => readRaw(rawPath), 'rawWarm'));
     }
     await rm(ghostPath);
     await rm(rawPath);
@@ -120,11 +131,17 @@ try {
 }
 
 const mibPerSecond = (key: string): number => TOTAL_MIB / median(times[key]!);
+/** The ghost/raw ratio of each round (the two ran back to back), as median and range. */
+const roundRatios = (raw: string, ghost: string): number[] =>
+  times[raw]!.map((rawSeconds, round) => rawSeconds / times[ghost]![round]!);
 const line = (label: string, raw: string, ghost: string, goal: string): string => {
-  const rawRate = mibPerSecond(raw);
-  const ghostRate = mibPerSecond(ghost);
-  const ratio = ghostRate / rawRate;
-  return `${label.padEnd(22)} raw ${rawRate.toFixed(0).padStart(6)} MiB/s   ghost ${ghostRate.toFixed(0).padStart(6)} MiB/s   ratio ${ratio.toFixed(2)}${goal}`;
+  const ratios = roundRatios(raw, ghost);
+  const range = `${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}`;
+  return (
+    `${label.padEnd(22)} raw ${mibPerSecond(raw).toFixed(0).padStart(6)} MiB/s   ghost ` +
+    `${mibPerSecond(ghost).toFixed(0).padStart(6)} MiB/s   ratio ${median(ratios).toFixed(2)} ` +
+    `(rounds ${range})${goal}`
+  );
 };
 console.log(
   `ghost-io FileGhost vs plain fs: ${TOTAL_MIB} MiB as ${RUNS} records + runs of ${PAGE_RUN_MAX_PAGES} pages, median of ${ROUNDS} rounds`,
@@ -139,5 +156,12 @@ console.log(
   ),
 );
 console.log(line('read, warm cache', 'rawWarm', 'ghostWarm', '   (reported as is)'));
+const cpuLine = (label: string, raw: string, ghost: string): string => {
+  const perMiB = (key: string): string => ((median(cpuTimes[key]!) / TOTAL_MIB) * 1e3).toFixed(2);
+  return `${label.padEnd(22)} CPU ms per MiB (all threads): raw ${perMiB(raw)}, ghost ${perMiB(ghost)}`;
+};
+console.log(cpuLine('write (+ fsync)', 'rawWrite', 'ghostWrite'));
+console.log(cpuLine('read, cold cache', 'rawCold', 'ghostCold'));
+console.log(cpuLine('read, warm cache', 'rawWarm', 'ghostWarm'));
 if (!isCold)
   console.log('note: dropping the page cache failed (not root?), so the "cold" reads were warm');
