@@ -209,8 +209,7 @@ export class Cluster {
    */
   start(req: StartRequest): Task | ExecFailure {
     const node = this.#node(req.node);
-    const random = new Uint8Array(16);
-    for (let i = 0; i < 16; i++) random[i] = node.rng.nextUint32() & 0xff;
+    const random = node.atRandom();
     const loaded = loadProgram(this.store, {
       path: req.path,
       cwd: '/',

@@ -135,6 +135,13 @@ export class NodeKernel {
     return globalPid(this.id, this.pidmap.alloc());
   }
 
+  /** The 16 AT_RANDOM bytes of a new program image, from this node's seeded generator. */
+  atRandom(): Uint8Array {
+    const random = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) random[i] = this.rng.nextUint32() & 0xff;
+    return random;
+  }
+
   /** The table row of syscall `nr` (a restarted task's pending call). */
   syscallEntry(nr: number): SyscallEntry | undefined {
     return this.#syscalls.get(nr);
@@ -265,9 +272,13 @@ export class NodeKernel {
     argv: readonly string[],
     envp: readonly string[],
   ): 'ok' | ErrnoName {
-    const random = new Uint8Array(16);
-    for (let i = 0; i < 16; i++) random[i] = this.rng.nextUint32() & 0xff;
-    const loaded = loadProgram(store, { path, cwd: task.get(FS_SLOT).cwd, argv, envp, random });
+    const loaded = loadProgram(store, {
+      path,
+      cwd: task.get(FS_SLOT).cwd,
+      argv,
+      envp,
+      random: this.atRandom(),
+    });
     if ('errno' in loaded) return loaded.errno;
     this.#hooks.exec(task);
     installImage(task, loaded);
