@@ -30,6 +30,7 @@ const CASES: readonly Case[] = [
   { guest: 'fork-tree' },
   { guest: 'pipe-chain' },
   { guest: 'sessions' },
+  { guest: 'bad-pointers' },
 ];
 
 describe('krg exec against qemu-riscv64', () => {
