@@ -49,9 +49,11 @@ export function execute(c: Cpu, budget: number): number {
       try {
         compiled(c);
       } catch (e) {
-        if (e !== c.trap) throw e;
+        // Anything thrown (a trap, or a bug in a GuestMemory) leaves the hart
+        // at the instruction that threw, with what retired before it counted.
         c.pc = ops[c.faultIndex]!.pc;
         c.instret += c.faultIndex;
+        if (e !== c.trap) throw e;
         return EXIT_TRAP;
       }
       c.instret += ops.length;
@@ -65,9 +67,9 @@ export function execute(c: Cpu, budget: number): number {
           o.exec(c, o);
         }
       } catch (e) {
-        if (e !== c.trap) throw e;
         c.pc = ops[i]!.pc;
         c.instret += i;
+        if (e !== c.trap) throw e;
         return EXIT_TRAP;
       }
       if (n < ops.length) c.pc = ops[n]!.pc;

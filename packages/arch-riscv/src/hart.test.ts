@@ -296,3 +296,27 @@ describe('architectural state', () => {
     expect([hart.readX(0), hart.readX(1), hart.readX(2)]).toEqual([0n, (1n << 64n) - 1n, 3n]);
   });
 });
+
+describe('a GuestMemory that throws', () => {
+  it('leaves the hart at the instruction whose access threw, retired count exact', () => {
+    const inner = new PagedMemory();
+    inner.map(CODE_BASE, 4096, PROT_READ | PROT_EXEC);
+    inner.write(
+      CODE_BASE,
+      codeBytes([enc('addi', { rd: 5, imm: 1 }), enc('ld', { rd: 6, rs1: 1 }), enc('ecall')]),
+    );
+    const memory = {
+      page(pageIndex: number, access: 'read' | 'write' | 'execute'): Uint8Array | undefined {
+        if (pageIndex === 0x99) throw new Error('kernel bug');
+        return inner.page(pageIndex, access);
+      },
+    };
+    const hart = new Hart(memory);
+    hart.pc = BigInt(CODE_BASE);
+    hart.writeX(1, 0x99000n);
+    expect(() => hart.run(10)).toThrow('kernel bug');
+    expect(hart.pc).toBe(BigInt(CODE_BASE + 4));
+    expect(hart.instret).toBe(1);
+    expect(hart.readX(6)).toBe(0n);
+  });
+});

@@ -10,6 +10,7 @@
 //
 // Addresses arrive as two 32-bit halves (lo, hi) because that is how the
 // registers hold them; a page index is hi * 2^20 + (lo >>> 12).
+import { assert } from './assert.js';
 import type { CodeCache } from './code-cache.js';
 import { PAGE_SHIFT_BITS, PAGE_SIZE_BYTES, TLB_ENTRIES } from './limits.js';
 import type { AccessKind, GuestMemory } from './memory.js';
@@ -283,11 +284,7 @@ export class Mmu {
       // (lo, hi) is the first byte of the access that lies in this page.
       throw this.trap.memory(CAUSE_PAGE_FAULT, access, lo, hi);
     }
-    if (bytes.length !== PAGE_SIZE_BYTES) {
-      throw new RangeError(
-        `GuestMemory.page returned ${String(bytes.length)} bytes, expected ${String(PAGE_SIZE_BYTES)}`,
-      );
-    }
+    assert(bytes.length === PAGE_SIZE_BYTES, 'GuestMemory.page returns 4096 bytes');
     return new DataView(bytes.buffer, bytes.byteOffset, PAGE_SIZE_BYTES);
   }
 }
