@@ -87,6 +87,18 @@ describe('host-operation gate', () => {
     expect(log).toEqual(['101 timer hostDone=true', '600 got data']);
   });
 
+  it('a dead scope starts no host operation', async () => {
+    const engine = new SimEngine({ seed: 1 });
+    const node = engine.createScope('n');
+    node.kill();
+    let started = false;
+    void node.hostOp(async () => {
+      started = true;
+    }, 10);
+    await engine.run();
+    expect(started).toBe(false);
+  });
+
   it('delivers a host failure as a rejection at the simulated instant', async () => {
     const engine = new SimEngine({ seed: 1 });
     let caught: unknown;

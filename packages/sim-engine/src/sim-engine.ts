@@ -228,6 +228,8 @@ class ScopeImpl implements Scope {
   hostOp<T>(op: () => Promise<T>, costNs: SimTimeNs | ((value: T) => SimTimeNs)): Promise<T> {
     if (typeof costNs === 'number') checkTimeNs('hostOp costNs', costNs);
     const d = new EngineDeferred<T>(this.core, this);
+    // A dead node touches no disk: the operation is not even started.
+    if (!this.alive) return d.promise;
     this.core.gate.issue(op, (entry: HostOpEntry) => {
       let cost = 0;
       if (entry.isOk) {
