@@ -1,9 +1,10 @@
 // Seeded random test programs for the differential test: a block of random
 // valid RV64IMAC instructions (integer and M arithmetic, aligned and
 // misaligned loads and stores into a data buffer, forward branches and jumps,
-// LR/SC pairs and AMOs, compressed forms), wrapped into an ELF that sets every
-// register from a table, runs the block, stores x1..x31 into the buffer and
-// writes the whole buffer to stdout. Two machines that agree print the same
+// LR/SC pairs and AMOs, compressed forms, FP CSRs and F/D moves), wrapped into
+// an ELF that sets every register from a table, runs the block, stores
+// x1..x31, f0..f31 and fcsr into the buffer and writes the whole buffer to
+// stdout. Two machines that agree print the same
 // 8 KiB.
 import { writeElf } from './elf-writer.test-util.js';
 import { Prng } from './prng.test-util.js';
@@ -26,6 +27,11 @@ const BASES: Readonly<Record<number, number>> = {
 /** Register table and final dump: BASE_B + 0x700, 32 slots. */
 export const DUMP_OFFSET = 0x22700 - BUFFER_ADDRESS;
 const DUMP_IMM = 0x700;
+/** f0..f31 are dumped below the integer registers, fcsr below them. */
+const FP_DUMP_IMM = 0x600;
+const FCSR_DUMP_IMM = 0x5f8;
+const FP_DUMP_OFFSET = DUMP_OFFSET - (DUMP_IMM - FP_DUMP_IMM);
+const FCSR_DUMP_OFFSET = DUMP_OFFSET - (DUMP_IMM - FCSR_DUMP_IMM);
 
 const RESERVED = new Set([SP, BASE_A, BASE_B, ATOMIC]);
 const WRITABLE = Array.from({ length: 32 }, (_, r) => r).filter((r) => !RESERVED.has(r));
@@ -329,9 +335,17 @@ function wrapProgram(rng: Prng, items: readonly Item[]): RandomProgram {
     ...E.li(SP, BigInt(BASES[SP] ?? 0)),
     E.iOp('addi', ATOMIC, BASE_B, 0),
     ...WRITABLE_NONZERO.map((r) => E.load('ld', r, BASE_B, DUMP_IMM + 8 * r)),
+    // the FP registers and fcsr start from the same table (rotated)
+    ...Array.from({ length: 32 }, (_, f) =>
+      E.fLoad('fld', f, BASE_B, DUMP_IMM + 8 * ((f + 7) % 32)),
+    ),
+    E.csrOp('csrrw', 0, 0x003, 5),
   ];
   const epilogue: E.Insn[] = [
     ...Array.from({ length: 31 }, (_, i) => E.store('sd', i + 1, BASE_B, DUMP_IMM + 8 * (i + 1))),
+    ...Array.from({ length: 32 }, (_, f) => E.fStore('fsd', f, BASE_B, FP_DUMP_IMM + 8 * f)),
+    E.csrOp('csrrs', 5, 0x003, 0),
+    E.store('sd', 5, BASE_B, FCSR_DUMP_IMM),
     ...E.li(10, 1n),
     ...E.li(11, BigInt(BUFFER_ADDRESS)),
     ...E.li(12, BigInt(BUFFER_BYTES)),
@@ -392,8 +406,18 @@ export function describeDifference(expected: Uint8Array, actual: Uint8Array): st
     const got = view(actual).getBigUint64(offset, true);
     if (want !== got) lines.push(`x${r}: expected ${want.toString(16)}, got ${got.toString(16)}`);
   }
+  for (let f = 0; f < 32; f++) {
+    const offset = FP_DUMP_OFFSET + 8 * f;
+    const want = view(expected).getBigUint64(offset, true);
+    const got = view(actual).getBigUint64(offset, true);
+    if (want !== got) lines.push(`f${f}: expected ${want.toString(16)}, got ${got.toString(16)}`);
+  }
+  const fcsrWant = view(expected).getBigUint64(FCSR_DUMP_OFFSET, true);
+  const fcsrGot = view(actual).getBigUint64(FCSR_DUMP_OFFSET, true);
+  if (fcsrWant !== fcsrGot)
+    lines.push(`fcsr: expected ${fcsrWant.toString(16)}, got ${fcsrGot.toString(16)}`);
   for (let i = 0; i < expected.length && lines.length < 40; i++) {
-    if (i >= DUMP_OFFSET && i < DUMP_OFFSET + 256) continue;
+    if (i >= FCSR_DUMP_OFFSET && i < DUMP_OFFSET + 256) continue; // reported above
     if (expected[i] !== actual[i])
       lines.push(
         `buffer ${(BUFFER_ADDRESS + i).toString(16)}: expected ${expected[i]}, got ${actual[i]}`,
