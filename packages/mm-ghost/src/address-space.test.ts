@@ -125,6 +125,38 @@ describe('AddressSpace as GuestMemory', () => {
   });
 });
 
+describe('AddressSpace.loadImage', () => {
+  test('two segments sharing a page get both their bytes and the union of their rights', () => {
+    const space = new AddressSpace();
+    const seg = (vaddr: number, bytes: number[], w: boolean, x: boolean) => ({
+      vaddr,
+      memsz: bytes.length,
+      fileBytes: Uint8Array.from(bytes),
+      isReadable: true,
+      isWritable: w,
+      isExecutable: x,
+    });
+    space.loadImage({
+      kind: 'exec',
+      loadBias: 0,
+      entry: 0x10000,
+      segments: [
+        seg(0x10ff0, new Array(16).fill(1), false, true),
+        seg(0x11000 - 8, new Array(24).fill(2), true, false),
+      ],
+      phdrAddress: 0,
+      phentSize: 56,
+      phnum: 2,
+      brkStart: 0x12000,
+    });
+    const shared = space.map.vmas.find(0x10ff0)!;
+    expect(shared.prot).toBe(PROT_READ | PROT_WRITE | PROT_EXEC);
+    expect(space.readUser(0x10ff0, 8)).toEqual(new Uint8Array(8).fill(1));
+    expect(space.readUser(0x10ff8, 24)).toEqual(new Uint8Array(24).fill(2));
+    expect(space.map.vmas.find(0x11000)!.prot).toBe(PROT_READ | PROT_WRITE);
+  });
+});
+
 describe('AddressSpace with the hart', () => {
   test('runs an unmodified glibc program from exec to its first system call', () => {
     const file = new Uint8Array(

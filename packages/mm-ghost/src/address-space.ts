@@ -77,22 +77,35 @@ export class AddressSpace implements GuestMemory {
    */
   loadImage(image: ElfImage, stackBytes = STACK_LIMIT_BYTES_DEFAULT): void {
     assert(this.map.vmas.count === 0, 'an image is loaded into an empty address space');
+    // Segments may share a page (the end of one and the start of the next):
+    // Linux maps both over it; here the page is mapped once, with the union
+    // of both segments' rights, and receives both segments' bytes.
+    let mappedEnd = 0;
     for (const seg of image.segments) {
-      const start = Math.floor(seg.vaddr / PAGE_BYTES) * PAGE_BYTES;
+      const first = Math.floor(seg.vaddr / PAGE_BYTES) * PAGE_BYTES;
       const end = Math.ceil((seg.vaddr + seg.memsz) / PAGE_BYTES) * PAGE_BYTES;
       const prot =
         (seg.isReadable ? PROT_READ : 0) |
         (seg.isWritable ? PROT_WRITE : 0) |
         (seg.isExecutable ? PROT_EXEC : 0);
-      const r = this.map.mmap({
-        addr: start,
-        length: end - start,
-        prot,
-        flags: MAP_FIXED | MAP_PRIVATE,
-        kind: 'elf',
-        offset: 0,
-      });
-      assert(r.ok, 'parseElf guarantees disjoint user-range segments');
+      if (first < mappedEnd) {
+        const shared = mappedEnd - PAGE_BYTES;
+        assert(first === shared, 'parseElf guarantees segments overlap by at most a page');
+        this.map.vmas.update(shared, mappedEnd, (v) => ({ ...v, prot: v.prot | prot }));
+      }
+      const start = Math.max(first, mappedEnd);
+      if (start < end) {
+        const r = this.map.mmap({
+          addr: start,
+          length: end - start,
+          prot,
+          flags: MAP_FIXED | MAP_PRIVATE,
+          kind: 'elf',
+          offset: 0,
+        });
+        assert(r.ok, 'parseElf guarantees disjoint user-range segments');
+      }
+      mappedEnd = Math.max(mappedEnd, end);
       this.#fill(seg.vaddr, seg.fileBytes);
     }
     this.map.setBrkStart(image.brkStart);
