@@ -141,8 +141,8 @@ describe('AddressSpace.loadImage', () => {
       loadBias: 0,
       entry: 0x10000,
       segments: [
-        seg(0x10ff0, new Array(16).fill(1), false, true),
-        seg(0x11000 - 8, new Array(24).fill(2), true, false),
+        seg(0x10ff0, new Array<number>(16).fill(1), false, true),
+        seg(0x11000 - 8, new Array<number>(24).fill(2), true, false),
       ],
       phdrAddress: 0,
       phentSize: 56,
