@@ -1,4 +1,8 @@
-/** Thrown when an invariant of epm-core is broken: a bug, never an operating error. */
+/**
+ * Thrown when an invariant is broken: a bug, never an operating error. The
+ * one assertion of epm-core and every package above it (layer-0 packages and
+ * pid-mgmt, below it, keep their own).
+ */
 export class AssertionError extends Error {
   override readonly name = 'AssertionError';
 }

@@ -55,7 +55,7 @@ export { CLOCK_TICKS_PER_SECOND, PROCESS_SYSCALLS, encodeRusage } from './proces
 export { TaskSlot } from './task-slot.js';
 export { SIGACTION_SLOT } from './sigaction-view.js';
 export { WaitQueue } from './wait-queue.js';
-export { AssertionError } from './assert.js';
+export { AssertionError, assert } from './assert.js';
 export {
   EpmError,
   ProcessExportFailed,

@@ -42,7 +42,7 @@ export {
   PIPE_ATOMIC_BYTES,
   PIPE_CAPACITY_BYTES,
 } from './limits.js';
-export { AssertionError } from './assert.js';
+export { AssertionError } from '@krg/epm-core';
 export type { ClusterOptions, PsRow, StandardStreams, StartRequest } from './cluster.js';
 export type { ConsoleSink, HostFdKind } from './files/console.js';
 export type { ExecFailure } from './process/exec.js';

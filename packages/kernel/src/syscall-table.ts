@@ -5,7 +5,7 @@ import { LIFECYCLE_SYSCALLS, PROCESS_SYSCALLS, type SyscallEntry } from '@krg/ep
 import { SIGHAND_SYSCALLS } from '@krg/epm-sighand';
 import { SIGNAL_SYSCALLS } from '@krg/epm-signal';
 import { MM_SYSCALLS } from '@krg/mm-ghost';
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 import type { ImageStore } from './files/image-store.js';
 import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
 import { createMachineSyscalls, type MachineInfo } from './syscalls/machine.js';

@@ -4,7 +4,7 @@
 // these calls return (drop the pages of a range, move pages on mremap).
 // Results carry the errno name Linux gives; the syscall layer turns it into
 // a number for the guest.
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 import { MAPPING_BYTES_MAX, MMAP_BASE, MMAP_MIN_ADDR, PAGE_BYTES, TASK_SIZE } from './limits.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 import { hasBackingObject, type Vma, type VmaKind } from './vma.js';

@@ -14,7 +14,7 @@ import {
   type MmResult,
   type PageEffect,
 } from './address-map.js';
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 import {
   PAGE_BYTES,
   PAGES_PER_SPACE_MAX,

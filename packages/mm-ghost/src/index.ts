@@ -31,7 +31,7 @@ export {
   USER_COPY_BYTES_MAX,
   VMAS_MAX,
 } from './limits.js';
-export { AssertionError } from './assert.js';
+export { AssertionError } from '@krg/epm-core';
 export type { MmErrno, MmResult, MmapRequest, PageEffect } from './address-map.js';
 export type { Vma, VmaKind } from './vma.js';
 export type { FaultKind } from './address-space.js';

@@ -2,7 +2,7 @@
 // The layout is Linux riscv64 with Sv39 paging (a 256 GiB user space), which
 // is what a static program sees from a stock kernel on such hardware.
 import { PAGE_SIZE_BYTES, USER_ADDRESS_END, USER_ADDRESS_MIN } from '@krg/arch-riscv';
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 
 /** Bytes per page; the only page size krg supports. */
 export const PAGE_BYTES = PAGE_SIZE_BYTES;

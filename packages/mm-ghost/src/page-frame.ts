@@ -1,7 +1,7 @@
 // A physical page of guest memory, shareable between address spaces after
 // fork: copy-on-write is a frame with more than one sharer, which a write
 // fault copies before writing (Linux's do_wp_page).
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 import { PAGE_BYTES } from './limits.js';
 
 export class PageFrame {

@@ -3,7 +3,7 @@
 // range (splitting VMAs at its edges), change protection of a range, and find
 // a free gap top-down. Adjacent compatible VMAs are merged, as Linux does, so
 // the count stays small and /proc/<pid>/maps reads as on Linux.
-import { assert } from './assert.js';
+import { assert } from '@krg/epm-core';
 import { MMAP_MIN_ADDR, PAGE_BYTES, TASK_SIZE, VMAS_MAX } from './limits.js';
 import { canMerge, sliceVma, type Vma } from './vma.js';
 

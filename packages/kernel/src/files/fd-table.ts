@@ -2,7 +2,7 @@
 // naming open file descriptions, each with its own close-on-exec bit. The
 // lowest free number is always handed out, as POSIX requires, and every call
 // answers with the errno Linux gives for the same misuse.
-import { assert } from '../assert.js';
+import { assert } from '@krg/epm-core';
 import { FDS_PER_PROCESS_DEFAULT, FDS_PER_PROCESS_MAX } from '../limits.js';
 import type { OpenFile } from './open-file.js';
 import {

@@ -4,7 +4,7 @@
 // directory, `.` and `..`, repeated slashes, a trailing slash only on
 // directories — and inode numbers are handed out in insertion order so
 // listings and fstat are the same on every run and every node.
-import { assert } from '../assert.js';
+import { assert } from '@krg/epm-core';
 import {
   IMAGE_FILE_BYTES_MAX,
   IMAGE_FILES_MAX,

@@ -3,7 +3,7 @@
 // until the last descriptor (of any process) that refers to it is closed,
 // and then its kind-specific release runs (a pipe end closing wakes the other
 // side).
-import { assert } from '../assert.js';
+import { assert } from '@krg/epm-core';
 import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from './open-flags.js';
 
 export type OpenFileKind = 'console' | 'pipe' | 'image' | 'directory';

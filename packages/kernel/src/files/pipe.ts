@@ -3,7 +3,7 @@
 // gone), writes of at most PIPE_BUF bytes are atomic, a write with no reader
 // left is EPIPE (and SIGPIPE, raised by the syscall layer). Calls never
 // block here: they say 'block' and the caller waits on the pipe's queues.
-import { assert } from '../assert.js';
+import { assert } from '@krg/epm-core';
 import { PIPE_ATOMIC_BYTES, PIPE_CAPACITY_BYTES } from '../limits.js';
 import { WaitQueue } from '@krg/epm-core';
 import { OpenFile } from './open-file.js';

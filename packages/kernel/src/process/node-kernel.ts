@@ -32,7 +32,7 @@ import {
   type Rng,
   type Scope,
 } from '@krg/sim-engine';
-import { assert } from '../assert.js';
+import { assert } from '@krg/epm-core';
 import { SYSCALL_COST_INSTRUCTIONS, TASKS_PER_NODE_MAX, TIME_SLICE_NS } from '../limits.js';
 import { FILES_SLOT, FS_SLOT, HART_SLOT } from './task-slots.js';
 import type { ImageStore } from '../files/image-store.js';
