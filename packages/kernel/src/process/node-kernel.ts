@@ -10,7 +10,6 @@ import {
   Task,
   SIGACTION_SLOT,
   encodeWaitStatus,
-  signalName,
   CHILD_EVENTS_SLOT,
   ROOT_CREDENTIALS,
   WaitQueue,
@@ -22,7 +21,7 @@ import {
   type SyscallEntry,
   type WaitStatus,
 } from '@krg/epm-core';
-import { defaultAction, dequeueSignal, hasDeliverableSignal } from '@krg/epm-signal';
+import { hasDeliverableSignal } from '@krg/epm-signal';
 import { MM_SLOT } from '@krg/mm-ghost';
 import { Pidmap, globalPid } from '@krg/pid-mgmt';
 import {
@@ -38,6 +37,7 @@ import { FILES_SLOT, FS_SLOT, HART_SLOT } from './task-slots.js';
 import type { ImageStore } from '../files/image-store.js';
 import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
+import { deliverSignals, forceFaultSignal, type SignalDeliveryHost } from './signal-delivery.js';
 
 /** Thrown when a node cannot take another task (fork's EAGAIN). */
 export class NodeFull extends Error {
@@ -61,11 +61,7 @@ export interface NodeKernelOptions {
   readonly onTaskReaped: (task: Task) => void;
 }
 
-/** A guest did something krg cannot model yet: the run stops with this message (krg exits 125). */
-export class GuestNotSupported extends Error {
-  override readonly name = 'GuestNotSupported';
-  readonly code = 'GUEST_NOT_SUPPORTED';
-}
+export { GuestNotSupported } from './guest-not-supported.js';
 
 export class NodeKernel {
   readonly id: number;
@@ -89,6 +85,8 @@ export class NodeKernel {
   readonly #runQueue: Task[] = [];
   #idle: Deferred<void> | undefined;
   readonly #sliceInstructions: number;
+  /** What signal delivery may do to this node's tasks. */
+  readonly #signalHost: SignalDeliveryHost = { exit: (task, status) => this.exit(task, status) };
 
   constructor(options: NodeKernelOptions) {
     this.id = options.id;
@@ -369,36 +367,6 @@ export class NodeKernel {
   }
 
   /**
-   * Acts on pending signals before the task returns to user space. Only
-   * default actions exist until the signals issue: terminate (and core,
-   * without a core file) end the task, ignore drops the signal. A handler,
-   * or a stop, is not supported yet and stops the run with a clear message.
-   */
-  #deliverSignals(task: Task): void {
-    while (task.state === 'running') {
-      const info = dequeueSignal(task);
-      if (info === undefined) return;
-      const sig = info.signo;
-      const disposition = task.get(SIGACTION_SLOT).disposition(sig);
-      if (disposition === 'ignore') continue;
-      if (disposition === 'handler') {
-        throw new GuestNotSupported(
-          `process ${task.pid} (${task.comm}) installed a handler for ${signalName(sig)}: signal handlers are not supported yet`,
-        );
-      }
-      const action = defaultAction(sig);
-      if (action === 'ignore') continue;
-      if (action === 'terminate' || action === 'core') {
-        this.exit(task, { kind: 'signaled', signal: sig, coreDumped: false });
-        return;
-      }
-      throw new GuestNotSupported(
-        `process ${task.pid} (${task.comm}) received ${signalName(sig)}: job control (stop/continue) is not supported yet`,
-      );
-    }
-  }
-
-  /**
    * One time slice of a task: it runs until it has used the slice's
    * instructions, blocks, or ends. A system call that returns does not end
    * the slice (as on Linux, where only blocking, sched_yield or the timer
@@ -409,7 +377,7 @@ export class NodeKernel {
     const runtime = task.get(RUNTIME_SLOT);
     let budget = this.#sliceInstructions;
     for (;;) {
-      this.#deliverSignals(task);
+      deliverSignals(this.#signalHost, task);
       if (task.state !== 'running') return;
       if (this.#isFreezePoint(task)) {
         this.#settleFreeze(task, 'frozen');
@@ -438,7 +406,7 @@ export class NodeKernel {
       budget -= SYSCALL_COST_INSTRUCTIONS;
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
-    this.#deliverSignals(task);
+    deliverSignals(this.#signalHost, task);
     if (task.state === 'running' && this.#isFreezePoint(task)) {
       this.#settleFreeze(task, 'frozen');
       return;
@@ -468,35 +436,19 @@ export class NodeKernel {
       case 'page-fault': {
         const space = task.get(MM_SLOT);
         const kind = space.classifyFault(Number(stop.address), stop.access);
-        this.#killBySignal(task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
+        forceFaultSignal(this.#signalHost, task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
         return false;
       }
       case 'misaligned':
-        this.#killBySignal(task, SIGNAL.SIGBUS);
+        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGBUS);
         return false;
       case 'illegal-instruction':
-        this.#killBySignal(task, SIGNAL.SIGILL);
+        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGILL);
         return false;
       case 'ebreak':
-        this.#killBySignal(task, SIGNAL.SIGTRAP);
+        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGTRAP);
         return false;
     }
-  }
-
-  /**
-   * A synchronous fault signal (Linux's force_sig_fault): queued for the
-   * task and delivered before it returns to user space. A fault cannot be
-   * ignored or blocked away, so with the default action the task dies.
-   */
-  #killBySignal(task: Task, sig: number): void {
-    const action = defaultAction(sig);
-    assert(action === 'terminate' || action === 'core', 'a fault signal terminates by default');
-    if (task.get(SIGACTION_SLOT).disposition(sig) === 'handler') {
-      throw new GuestNotSupported(
-        `process ${task.pid} (${task.comm}) faulted with a handler for ${signalName(sig)}: signal handlers are not supported yet`,
-      );
-    }
-    this.exit(task, { kind: 'signaled', signal: sig, coreDumped: false });
   }
 
   async #syscall(
