@@ -16,6 +16,8 @@ interface Case {
 const CASES: readonly Case[] = [
   { guest: 'hello' },
   { guest: 'printf-int' },
+  { guest: 'printf-float' },
+  { guest: 'fp-libm' },
   { guest: 'checksum' },
   { guest: 'sort' },
   { guest: 'argv-echo', args: ['one', 'two words', ''] },
