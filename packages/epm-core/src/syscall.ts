@@ -10,6 +10,7 @@
 // handler therefore re-checks its condition from scratch each time, and
 // returns `block` right after its last check, with no await in between, so
 // no wake-up can fall between the check and the sleep.
+import type { KddmNode } from '@krg/kddm-core';
 import { ERRNO, type ErrnoName } from './abi/errno.js';
 import type { WaitStatus } from './abi/wait-status.js';
 
@@ -57,6 +58,11 @@ export interface KernelServices {
   memoryOf(task: Task): UserMemory;
   /** Removes a zombie for good (wait4 reaped it). */
   reapTask(zombie: Task): void;
+  /**
+   * The KDDM node of the node `task` runs on: where a subsystem finds its
+   * sets (created at the node's boot, the same static ids on every node).
+   */
+  kddmOf(task: Task): KddmNode;
   /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */
   execTask(
     task: Task,

@@ -41,6 +41,7 @@ import { ConsoleFile, ConsoleInput, type ConsoleSink, type HostFdKind } from './
 import { FdTable } from './files/fd-table.js';
 import { ImageStore } from './files/image-store.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
+import { Fabric } from './cluster/fabric.js';
 import { NodeKernel } from './process/node-kernel.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
 import { FILES_SECTION, FS_SECTION } from './files/files-section.js';
@@ -97,6 +98,8 @@ const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000;
 
 export class Cluster {
   readonly engine: SimEngine;
+  /** The network, the RPC layer and every node's endpoint and KDDM node. */
+  readonly fabric: Fabric;
   readonly store = new ImageStore();
   readonly nodes: readonly NodeKernel[];
   readonly #services: KernelServices;
@@ -122,6 +125,7 @@ export class Cluster {
     }
     const cost = options.cost ?? DEFAULT_COST_MODEL;
     this.engine = new SimEngine({ seed: options.seed });
+    this.fabric = new Fabric(this.engine, cost, options.nodes);
     const epochNs = options.epochNs ?? DEFAULT_EPOCH_NS;
     this.#services = {
       sendSignal: (task, sig, info) => this.#sendSignal(task, sig, info),
@@ -135,6 +139,7 @@ export class Cluster {
       discardTask: (child) => this.#node(child.node).discardTask(child),
       memoryOf: (task) => task.get(MM_SLOT),
       reapTask: (zombie) => this.#node(zombie.node).reap(zombie),
+      kddmOf: (task) => this.#node(task.node).kddm,
       execTask: (task, path, argv, envp) =>
         this.#node(task.node).execTask(task, this.store, path, argv, envp),
     };
@@ -166,10 +171,12 @@ export class Cluster {
           return acc.userNs + acc.systemNs;
         },
       });
+      const booted = this.fabric.boot(id);
       nodes.push(
         new NodeKernel({
           id,
-          scope: this.engine.createScope(`node${id}`),
+          rpc: booted.rpc,
+          kddm: booted.kddm,
           cost: nodeCost(cost, id),
           syscalls,
           store: this.store,

@@ -22,6 +22,8 @@ import {
   type WaitStatus,
 } from '@krg/epm-core';
 import { hasDeliverableSignal } from '@krg/epm-signal';
+import type { KddmNode } from '@krg/kddm-core';
+import type { RpcNode } from '@krg/krg-rpc';
 import { MM_SLOT } from '@krg/mm-ghost';
 import { Pidmap, globalPid } from '@krg/pid-mgmt';
 import {
@@ -47,7 +49,10 @@ export class NodeFull extends Error {
 
 export interface NodeKernelOptions {
   readonly id: number;
-  readonly scope: Scope;
+  /** The node's RPC endpoint: the kernel runs in its scope, so a crash ends it. */
+  readonly rpc: RpcNode;
+  /** The node's KDDM node (over `rpc`): where its kernel objects live. */
+  readonly kddm: KddmNode;
   readonly cost: NodeCostModel;
   readonly syscalls: ReadonlyMap<number, SyscallEntry>;
   /** The cluster's image store (exec, restart of open files). */
@@ -66,6 +71,8 @@ export { GuestNotSupported } from './guest-not-supported.js';
 export class NodeKernel {
   readonly id: number;
   readonly scope: Scope;
+  readonly rpc: RpcNode;
+  readonly kddm: KddmNode;
   readonly pidmap: Pidmap;
   readonly rng: Rng;
   readonly store: ImageStore;
@@ -90,7 +97,9 @@ export class NodeKernel {
 
   constructor(options: NodeKernelOptions) {
     this.id = options.id;
-    this.scope = options.scope;
+    this.rpc = options.rpc;
+    this.kddm = options.kddm;
+    this.scope = options.rpc.scope;
     this.pidmap = new Pidmap(options.id);
     this.rng = options.rng;
     this.store = options.store;
