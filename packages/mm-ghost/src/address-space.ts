@@ -11,6 +11,7 @@ import {
   AddressMap,
   MAP_FIXED,
   MAP_PRIVATE,
+  MAP_SHARED,
   type MmResult,
   type PageEffect,
 } from './address-map.js';
@@ -23,6 +24,7 @@ import {
   USER_COPY_BYTES_MAX,
 } from './limits.js';
 import { PageFrame } from './page-frame.js';
+import type { ShmAttacher, ShmPager } from './shm/shm-pager.js';
 import type { Vma } from './vma.js';
 
 const ACCESS_PROT: Record<AccessKind, number> = {
@@ -46,9 +48,17 @@ export type FaultKind =
   /** The address space reached PAGES_PER_SPACE_MAX: the process is killed, as by the OOM killer. */
   | 'oom';
 
-export class AddressSpace implements GuestMemory {
+/** A segment this space has attached, and how many of its VMAs map it (Linux's shm_nattch share). */
+interface ShmLink {
+  readonly pager: ShmPager;
+  vmas: number;
+}
+
+export class AddressSpace implements GuestMemory, ShmAttacher {
   readonly map = new AddressMap();
   readonly #frames = new Map<number, PageFrame>();
+  /** Attached SysV shm segments by id; their pages live in the segment's pager, not in #frames. */
+  readonly #shm = new Map<number, ShmLink>();
   /** Called with (address, lengthBytes) whenever cached translations of that range become stale. */
   onInvalidate: (address: number, lengthBytes: number) => void = () => {};
 
@@ -58,16 +68,91 @@ export class AddressSpace implements GuestMemory {
   }
 
   page(pageIndex: number, access: AccessKind): Uint8Array | undefined {
-    const frame = this.#frameFor(pageIndex, access);
-    return typeof frame === 'string' ? undefined : frame.bytes;
+    const bytes = this.#bytesFor(pageIndex, access);
+    return typeof bytes === 'string' ? undefined : bytes;
   }
 
-  /** Classifies a fault the CPU stopped on (called after `page` said no). */
+  /** Classifies a fault the CPU stopped on (called after `page` said no and `resolveFault` could not help). */
   classifyFault(address: number, access: AccessKind): FaultKind {
     const vma = this.map.vmas.find(address);
     if (vma === undefined) return 'maperr';
     if (!allows(vma, access)) return 'accerr';
+    // A shm mapping grown by mremap past its segment: Linux sends SIGBUS, krg SIGSEGV.
+    if (vma.kind === 'shm') return 'maperr';
     return 'oom';
+  }
+
+  /**
+   * Resolves a fault the CPU stopped on when the page can be brought in:
+   * a SysV shm page held by another node (a get for a read, a grab for a
+   * write, through the segment's memory KDDM set). True when the CPU may run
+   * the faulting instruction again; false for a real fault (classifyFault).
+   */
+  resolveFault(address: number, access: AccessKind): Promise<boolean> {
+    const vma = this.map.vmas.find(address);
+    if (vma === undefined || vma.kind !== 'shm' || !allows(vma, access))
+      return Promise.resolve(false);
+    const link = this.#shm.get(vma.shmId ?? -1);
+    assert(link !== undefined, 'a shm mapping has its segment attached');
+    const segPage = shmPageOf(vma, address);
+    if (segPage >= link.pager.pageCount) return Promise.resolve(false);
+    return link.pager.fault(segPage, access).then(() => true);
+  }
+
+  /**
+   * shmat's mapping: the whole segment, shared, at `addr` (MAP_FIXED when
+   * `isFixed`) or where mmap would place it. The caller checked alignment
+   * and overlap as Linux's do_shmat does.
+   */
+  attachShm(pager: ShmPager, addr: number, prot: number, isFixed: boolean): MmResult {
+    const r = this.mmap({
+      addr,
+      length: pager.pageCount * PAGE_BYTES,
+      prot,
+      flags: MAP_SHARED | (isFixed ? MAP_FIXED : 0),
+      kind: 'shm',
+      shmId: pager.shmId,
+      offset: 0,
+    });
+    if (!r.ok) return r;
+    if (!this.#shm.has(pager.shmId)) this.#shm.set(pager.shmId, { pager, vmas: 0 });
+    this.#syncShm();
+    return r;
+  }
+
+  /**
+   * shmdt: unmaps the segment attached at `addr` (every piece of it, as
+   * Linux does); EINVAL when no attachment starts there.
+   */
+  detachShm(addr: number): 'ok' | 'EINVAL' {
+    if (addr % PAGE_BYTES !== 0) return 'EINVAL';
+    const first = this.map.vmas
+      .list()
+      .find((v) => v.kind === 'shm' && v.end > addr && v.start - v.offset === addr);
+    if (first === undefined) return 'EINVAL';
+    const link = this.#shm.get(first.shmId ?? -1);
+    assert(link !== undefined, 'a shm mapping has its segment attached');
+    const end = addr + link.pager.pageCount * PAGE_BYTES;
+    for (const v of this.map.vmas.list()) {
+      if (v.kind !== 'shm' || v.shmId !== first.shmId || v.start < addr || v.end > end) continue;
+      if (v.start - v.offset !== addr) continue;
+      this.munmap(v.start, v.end - v.start);
+    }
+    return 'ok';
+  }
+
+  /** Segments attached now, by id ascending. */
+  shmIds(): number[] {
+    return [...this.#shm.keys()].sort((a, b) => a - b);
+  }
+
+  /** ShmAttacher: the node's copy of a segment page changed; the CPU must fault on it again. */
+  shmPageChanged(shmId: number, segPage: number): void {
+    for (const v of this.map.vmas.list()) {
+      if (v.kind !== 'shm' || v.shmId !== shmId) continue;
+      const address = v.start + segPage * PAGE_BYTES - v.offset;
+      if (address >= v.start && address < v.end) this.onInvalidate(address, PAGE_BYTES);
+    }
   }
 
   /**
@@ -126,11 +211,11 @@ export class AddressSpace implements GuestMemory {
     let done = 0;
     while (done < length) {
       const at = address + done;
-      const frame = this.#frameFor(Math.floor(at / PAGE_BYTES), 'read');
-      if (typeof frame === 'string') return 'EFAULT';
+      const bytes = this.#bytesFor(Math.floor(at / PAGE_BYTES), 'read');
+      if (typeof bytes === 'string') return 'EFAULT';
       const offset = at % PAGE_BYTES;
       const n = Math.min(PAGE_BYTES - offset, length - done);
-      out.set(frame.bytes.subarray(offset, offset + n), done);
+      out.set(bytes.subarray(offset, offset + n), done);
       done += n;
     }
     return out;
@@ -146,14 +231,18 @@ export class AddressSpace implements GuestMemory {
       const vma = this.map.vmas.find(p * PAGE_BYTES);
       if (vma === undefined || (vma.prot & PROT_WRITE) === 0) return 'EFAULT';
     }
+    const targets: Uint8Array[] = [];
+    for (let p = first; p < end; p++) {
+      const target = this.#bytesFor(p, 'write');
+      if (typeof target === 'string') return 'EFAULT';
+      targets.push(target);
+    }
     let done = 0;
     let isCodeTouched = false;
     for (let p = first; p < end; p++) {
-      const frame = this.#frameFor(p, 'write');
-      if (typeof frame === 'string') return 'EFAULT';
       const at = Math.max(address, p * PAGE_BYTES);
       const n = Math.min((p + 1) * PAGE_BYTES, address + bytes.length) - at;
-      frame.bytes.set(bytes.subarray(done, done + n), at % PAGE_BYTES);
+      targets[p - first]!.set(bytes.subarray(done, done + n), at % PAGE_BYTES);
       done += n;
       if ((this.map.vmas.find(at)!.prot & PROT_EXEC) !== 0) isCodeTouched = true;
     }
@@ -173,6 +262,7 @@ export class AddressSpace implements GuestMemory {
   mprotect(address: number, lengthBytes: number, prot: number): MmResult {
     const r = this.map.mprotect(address, lengthBytes, prot);
     if (r.ok && lengthBytes > 0) this.onInvalidate(address, lengthBytes);
+    if (r.ok) this.#syncShm();
     return r;
   }
 
@@ -203,12 +293,16 @@ export class AddressSpace implements GuestMemory {
     if (lengthBytes > 0) this.onInvalidate(address, lengthBytes);
   }
 
-  /** A copy-on-write child for fork: the same mappings, every frame shared. */
+  /** A copy-on-write child for fork: the same mappings, every frame shared, shm attachments inherited. */
   fork(): AddressSpace {
     const child = new AddressSpace();
     child.map.vmas.replaceAll(this.map.vmas.list());
     child.map.restoreBrk(this.map.startBrk, this.map.brk);
     for (const [index, frame] of this.#frames) child.#frames.set(index, frame.share());
+    for (const [shmId, link] of this.#shm) {
+      child.#shm.set(shmId, { pager: link.pager, vmas: link.vmas });
+      link.pager.attachDelta(child, link.vmas);
+    }
     // The parent's CPU may hold write translations of now-shared frames.
     for (const vma of this.map.vmas.list()) {
       if ((vma.prot & PROT_WRITE) !== 0) this.onInvalidate(vma.start, vma.end - vma.start);
@@ -216,10 +310,12 @@ export class AddressSpace implements GuestMemory {
     return child;
   }
 
-  /** Drops every frame (exit, exec replacing the space). */
+  /** Drops every frame and detaches every shm segment (exit, exec replacing the space). */
   release(): void {
     for (const frame of this.#frames.values()) frame.release();
     this.#frames.clear();
+    for (const link of this.#shm.values()) link.pager.attachDelta(this, -link.vmas);
+    this.#shm.clear();
   }
 
   /** Resident pages in ascending order, for a ghost section (pages are not copied). */
@@ -237,6 +333,10 @@ export class AddressSpace implements GuestMemory {
     const space = new AddressSpace();
     space.map.vmas.replaceAll(vmas);
     space.map.restoreBrk(startBrk, brk);
+    assert(
+      vmas.every((v) => v.kind !== 'shm'),
+      'shm mappings are reattached through their segment, not rebuilt',
+    );
     for (const [index, bytes] of pages) {
       assert(
         space.map.vmas.find(index * PAGE_BYTES) !== undefined,
@@ -248,10 +348,24 @@ export class AddressSpace implements GuestMemory {
     return space;
   }
 
-  #frameFor(pageIndex: number, access: AccessKind): PageFrame | FaultKind {
+  /** The bytes of a page for `access`: a frame of this space, or a shm page of the node. */
+  #bytesFor(pageIndex: number, access: AccessKind): Uint8Array | FaultKind {
     const vma = this.map.vmas.find(pageIndex * PAGE_BYTES);
     if (vma === undefined) return 'maperr';
     if (!allows(vma, access)) return 'accerr';
+    if (vma.kind === 'shm') {
+      const link = this.#shm.get(vma.shmId ?? -1);
+      assert(link !== undefined, 'a shm mapping has its segment attached');
+      const segPage = shmPageOf(vma, pageIndex * PAGE_BYTES);
+      if (segPage >= link.pager.pageCount) return 'maperr';
+      // Not here yet: the CPU faults and the kernel resolves it (resolveFault).
+      return link.pager.page(segPage, access) ?? 'maperr';
+    }
+    const frame = this.#frameFor(vma, pageIndex, access);
+    return typeof frame === 'string' ? frame : frame.bytes;
+  }
+
+  #frameFor(vma: Vma, pageIndex: number, access: AccessKind): PageFrame | FaultKind {
     let frame = this.#frames.get(pageIndex);
     if (frame === undefined) {
       if (this.#frames.size >= PAGES_PER_SPACE_MAX) return 'oom';
@@ -284,8 +398,34 @@ export class AddressSpace implements GuestMemory {
   }
 
   #apply(result: MmResult): MmResult {
-    if (result.ok) this.#applyEffects(result.effects);
+    if (result.ok) {
+      this.#applyEffects(result.effects);
+      this.#syncShm();
+    }
     return result;
+  }
+
+  /**
+   * Recounts the VMAs of every attached segment after a change of the
+   * mappings (shmdt, munmap, a split by mprotect, MAP_FIXED over one) and
+   * tells each segment's pager the difference: Linux's shm_open/shm_close.
+   */
+  #syncShm(): void {
+    if (this.#shm.size === 0) return;
+    const counts = new Map<number, number>();
+    for (const v of this.map.vmas.list()) {
+      if (v.kind === 'shm' && v.shmId !== undefined)
+        counts.set(v.shmId, (counts.get(v.shmId) ?? 0) + 1);
+    }
+    for (const [shmId, link] of [...this.#shm]) {
+      const now = counts.get(shmId) ?? 0;
+      if (now !== link.vmas) {
+        const delta = now - link.vmas;
+        link.vmas = now;
+        link.pager.attachDelta(this, delta);
+      }
+      if (now === 0) this.#shm.delete(shmId);
+    }
   }
 
   #applyEffects(effects: readonly PageEffect[]): void {
@@ -310,6 +450,11 @@ export class AddressSpace implements GuestMemory {
       }
     }
   }
+}
+
+/** The segment page an address of a shm mapping shows. */
+function shmPageOf(vma: Vma, address: number): number {
+  return Math.floor((vma.offset + (address - vma.start)) / PAGE_BYTES);
 }
 
 function isUserRange(address: number, length: number): boolean {

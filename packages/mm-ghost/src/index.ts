@@ -15,6 +15,30 @@ export {
 export { AddressSpace } from './address-space.js';
 export { MM_HOOKS, MM_SLOT, MM_SYSCALLS } from './mm-syscalls.js';
 export { MM_SECTION } from './mm-section.js';
+export { ShmNode } from './shm/shm-node.js';
+export { ShmPager } from './shm/shm-pager.js';
+export { SingleNodeKddm } from './shm/single-node-kddm.js';
+export { createShmSyscalls } from './shm/shm-syscalls.js';
+export { ShmBadUsage, ShmGhostNotSupported } from './shm/shm-errors.js';
+export { SHMID_SET_ID, SHMKEY_SET_ID, SHMMAP_SET_ID } from './shm/kddm-port.js';
+export {
+  IPC_CREAT,
+  IPC_EXCL,
+  IPC_INFO,
+  IPC_PRIVATE,
+  IPC_RMID,
+  IPC_SET,
+  IPC_STAT,
+  SHMID_DS_BYTES,
+  SHM_DEST,
+  SHM_EXEC,
+  SHM_LOCK,
+  SHM_LOCKED,
+  SHM_RDONLY,
+  SHM_REMAP,
+  SHM_RND,
+  SHM_UNLOCK,
+} from './shm/shm-abi.js';
 export { PageFrame } from './page-frame.js';
 export { VmaMap } from './vma-map.js';
 export { canMerge, permString, sliceVma } from './vma.js';
@@ -25,6 +49,13 @@ export {
   MMAP_MIN_ADDR,
   PAGES_PER_SPACE_MAX,
   PAGE_BYTES,
+  SHMALL_PAGES,
+  SHMLBA_BYTES,
+  SHMMAX_BYTES,
+  SHMMIN_BYTES,
+  SHMMNI,
+  SHM_ID_SEQ_MAX,
+  SHM_ID_SEQ_MULTIPLIER,
   STACK_LIMIT_BYTES_DEFAULT,
   STACK_TOP,
   TASK_SIZE,
@@ -35,3 +66,13 @@ export { AssertionError } from '@krg/epm-core';
 export type { MmErrno, MmResult, MmapRequest, PageEffect } from './address-map.js';
 export type { Vma, VmaKind } from './vma.js';
 export type { FaultKind } from './address-space.js';
+export type {
+  ShmCreateSetOptions,
+  ShmHomeSpec,
+  ShmKddm,
+  ShmKddmLinker,
+  ShmKddmSet,
+} from './shm/kddm-port.js';
+export type { ShmCaller, ShmNodeOptions, ShmResult } from './shm/shm-node.js';
+export type { ShmAttacher } from './shm/shm-pager.js';
+export type { ShmidDs, ShmSetFields } from './shm/shm-abi.js';

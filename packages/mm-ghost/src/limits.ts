@@ -39,3 +39,33 @@ export const USER_COPY_BYTES_MAX = 0x7ffff000;
 
 assert(MMAP_BASE % PAGE_BYTES === 0, 'mmap_base is page-aligned');
 assert(Number.isSafeInteger(TASK_SIZE), 'user addresses are safe integers');
+
+// ---- System V shared memory (Linux's names; krg's bounds, checked before anything is allocated) ----
+
+/** Smallest segment, in bytes (Linux's SHMMIN). */
+export const SHMMIN_BYTES = 1;
+
+/**
+ * Largest segment, in bytes (SHMMAX). Linux's default is almost 2^64; krg
+ * bounds it at 256 MiB so one segment's pages (one KDDM object each) stay a
+ * count the simulator can hold.
+ */
+export const SHMMAX_BYTES = 256 * 1024 * 1024;
+
+/** Pages all segments of the cluster may hold together (SHMALL): 1 GiB. */
+export const SHMALL_PAGES = 262144;
+
+/** Segments the cluster may hold at once (SHMMNI, Linux's default 4096). */
+export const SHMMNI = 4096;
+
+/** Ids are seq * SHM_ID_SEQ_MULTIPLIER + index, as Linux's ipc_buildid with IPCMNI 32768. */
+export const SHM_ID_SEQ_MULTIPLIER = 32768;
+
+/** Sequence numbers wrap below this (ids stay positive C ints: INT_MAX >> 15). */
+export const SHM_ID_SEQ_MAX = 65536;
+
+/** Attach alignment (SHMLBA): one page on riscv64 (asm-generic). */
+export const SHMLBA_BYTES = PAGE_BYTES;
+
+assert(SHMMNI <= SHM_ID_SEQ_MULTIPLIER, 'an index fits below the sequence multiplier');
+assert(SHMMAX_BYTES % PAGE_BYTES === 0, 'SHMMAX is whole pages');

@@ -15,6 +15,7 @@ import { PAGE_RUN_MAX_PAGES } from '@krg/ghost-io';
 import { AddressSpace } from './address-space.js';
 import { MMAP_MIN_ADDR, PAGE_BYTES, PAGES_PER_SPACE_MAX, TASK_SIZE, VMAS_MAX } from './limits.js';
 import { MM_SLOT } from './mm-syscalls.js';
+import { ShmGhostNotSupported } from './shm/shm-errors.js';
 import type { Vma, VmaKind } from './vma.js';
 
 const SECTION = 'mm';
@@ -70,6 +71,9 @@ export const MM_SECTION: GhostSection<Task, TaskImportTarget> = {
   version: 1,
   async export(task, ghost) {
     const space = task.get(MM_SLOT);
+    // Refused before anything is written (a section's refusal, as Kerrighed's -EBUSY checks).
+    const shmIds = space.shmIds();
+    if (shmIds.length > 0) throw new ShmGhostNotSupported(task.pid, shmIds);
     await ghost.writeRecord({
       vmas: space.map.vmas.list(),
       startBrk: space.map.startBrk,
@@ -98,6 +102,8 @@ export const MM_SECTION: GhostSection<Task, TaskImportTarget> = {
     const task = importedTask(target, SECTION);
     const header = await ghost.readRecord();
     const vmas = checkVmas((header as Record<string, unknown> | null)?.vmas);
+    if (vmas.some((v) => v.kind === 'shm'))
+      throw new ProcessImportFailed(SECTION, 'no SysV shm mappings (not supported in a ghost yet)', 'shm');
     const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
     const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
     const runCount = await ghost.readU32();
