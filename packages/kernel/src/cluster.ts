@@ -28,7 +28,7 @@ import {
   generateSignal,
   newSignalState,
 } from '@krg/epm-signal';
-import { MM_HOOKS, MM_SECTION, MM_SLOT } from '@krg/mm-ghost';
+import { MM_HOOKS, MM_SECTION, MM_SLOT, ShmNode } from '@krg/mm-ghost';
 import {
   DEFAULT_COST_MODEL,
   SimEngine,
@@ -161,17 +161,26 @@ export class Cluster {
     const nodes: NodeKernel[] = [];
     for (let id = 0; id < options.nodes; id++) {
       const rng = this.engine.rng.fork(`node${id}`);
-      const syscalls: Map<number, SyscallEntry> = buildSyscallTable(this.store, {
-        nodeId: id,
-        epochNs,
-        rng,
-        totalMemoryBytes: 4 * 1024 ** 3,
-        cpuTimeNs: (ctx) => {
-          const acc = ctx.task.get(ACCOUNTING_SLOT);
-          return acc.userNs + acc.systemNs;
-        },
-      });
       const booted = this.fabric.boot(id);
+      // The node's SysV shm over its KDDM node (mm-ghost's port; the sets are created here, at boot).
+      const shm = new ShmNode({
+        kddm: booted.kddm,
+        spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
+      });
+      const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
+        this.store,
+        {
+          nodeId: id,
+          epochNs,
+          rng,
+          totalMemoryBytes: 4 * 1024 ** 3,
+          cpuTimeNs: (ctx) => {
+            const acc = ctx.task.get(ACCOUNTING_SLOT);
+            return acc.userNs + acc.systemNs;
+          },
+        },
+        shm,
+      );
       nodes.push(
         new NodeKernel({
           id,

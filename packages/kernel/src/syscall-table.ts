@@ -4,7 +4,7 @@
 import { LIFECYCLE_SYSCALLS, PROCESS_SYSCALLS, type SyscallEntry } from '@krg/epm-core';
 import { SIGHAND_SYSCALLS } from '@krg/epm-sighand';
 import { SIGNAL_SYSCALLS } from '@krg/epm-signal';
-import { MM_SYSCALLS } from '@krg/mm-ghost';
+import { MM_SYSCALLS, createShmSyscalls, type ShmNode } from '@krg/mm-ghost';
 import { assert } from '@krg/epm-core';
 import type { ImageStore } from './files/image-store.js';
 import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
@@ -14,6 +14,7 @@ import { createPathSyscalls } from './syscalls/paths.js';
 export function buildSyscallTable(
   store: ImageStore,
   machine: MachineInfo,
+  shm: ShmNode,
 ): Map<number, SyscallEntry> {
   const rows: readonly (readonly SyscallEntry[])[] = [
     PROCESS_SYSCALLS, // epm-core: ids, groups, exit, futex, accounting
@@ -21,6 +22,7 @@ export function buildSyscallTable(
     SIGNAL_SYSCALLS, // epm-signal: kill, masks, rlimits
     SIGHAND_SYSCALLS, // epm-sighand: rt_sigaction
     MM_SYSCALLS, // mm-ghost: brk and the mmap family
+    createShmSyscalls(shm, machine.epochNs), // mm-ghost: SysV shm over the node's KDDM
     FD_IO_SYSCALLS, // kernel: descriptor I/O
     createPathSyscalls(store), // kernel: paths over the image store
     createMachineSyscalls(machine), // kernel: uname, clocks, getrandom

@@ -103,7 +103,11 @@ export const MM_SECTION: GhostSection<Task, TaskImportTarget> = {
     const header = await ghost.readRecord();
     const vmas = checkVmas((header as Record<string, unknown> | null)?.vmas);
     if (vmas.some((v) => v.kind === 'shm'))
-      throw new ProcessImportFailed(SECTION, 'no SysV shm mappings (not supported in a ghost yet)', 'shm');
+      throw new ProcessImportFailed(
+        SECTION,
+        'no SysV shm mappings (not supported in a ghost yet)',
+        'shm',
+      );
     const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
     const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
     const runCount = await ghost.readU32();

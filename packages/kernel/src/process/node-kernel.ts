@@ -444,6 +444,9 @@ export class NodeKernel {
       }
       case 'page-fault': {
         const space = task.get(MM_SLOT);
+        // A page that lives elsewhere (SysV shm in KDDM) is fetched, then the
+        // instruction runs again; the node's CPU waits meanwhile.
+        if (await space.resolveFault(Number(stop.address), stop.access)) return false;
         const kind = space.classifyFault(Number(stop.address), stop.access);
         forceFaultSignal(this.#signalHost, task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
         return false;

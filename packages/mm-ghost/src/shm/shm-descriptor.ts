@@ -114,4 +114,3 @@ export function toShmidDs(d: ShmDescriptor): ShmidDs {
     nattch: d.nattch,
   };
 }
-

@@ -15,7 +15,10 @@ export class ShmBadUsage extends Error {
 export class ShmGhostNotSupported extends Error {
   override readonly name = 'ShmGhostNotSupported';
   readonly code = 'SHM_GHOST_NOT_SUPPORTED';
-  constructor(readonly pid: number, readonly shmIds: readonly number[]) {
+  constructor(
+    readonly pid: number,
+    readonly shmIds: readonly number[],
+  ) {
     super(
       `process ${pid} has SysV shm attachments (segments ${shmIds.join(', ')}): ` +
         'saving or moving a process with shm attachments is not supported yet',

@@ -126,7 +126,10 @@ describe('shmat and shmdt', () => {
     expect(space.writeUser(a + PAGE_BYTES + 5, new Uint8Array([42]))).toBe('ok');
     expect(space.readUser(fixed + PAGE_BYTES + 5, 1)).toEqual(new Uint8Array([42]));
     expect(space.readUser(rounded + PAGE_BYTES + 5, 1)).toEqual(new Uint8Array([42]));
-    expect(await shm.detach(ROOT, space, fixed + PAGE_BYTES)).toEqual({ ok: false, errno: 'EINVAL' });
+    expect(await shm.detach(ROOT, space, fixed + PAGE_BYTES)).toEqual({
+      ok: false,
+      errno: 'EINVAL',
+    });
     expect(value(await shm.detach(ROOT, space, fixed))).toBe(0);
     expect(await shm.detach(ROOT, space, fixed)).toEqual({ ok: false, errno: 'EINVAL' });
     expect(value(await shm.stat(ROOT, id)).nattch).toBe(2);

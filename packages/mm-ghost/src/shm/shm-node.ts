@@ -10,7 +10,17 @@
 // released before the map is taken again to free its index.
 import { assert, type Credentials, type ErrnoName } from '@krg/epm-core';
 import type { AddressSpace } from '../address-space.js';
-import { MMAP_MIN_ADDR, PAGE_BYTES, SHMALL_PAGES, SHMLBA_BYTES, SHMMAX_BYTES, SHMMIN_BYTES, SHMMNI, SHM_ID_SEQ_MAX, TASK_SIZE } from '../limits.js';
+import {
+  MMAP_MIN_ADDR,
+  PAGE_BYTES,
+  SHMALL_PAGES,
+  SHMLBA_BYTES,
+  SHMMAX_BYTES,
+  SHMMIN_BYTES,
+  SHMMNI,
+  SHM_ID_SEQ_MAX,
+  TASK_SIZE,
+} from '../limits.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 import {
   SHMID_SET_ID,
@@ -80,7 +90,8 @@ export interface ShmNodeOptions {
   readonly spawn: (name: string, work: () => Promise<void>) => void;
 }
 
-export type ShmResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errno: ErrnoName };
+export type ShmResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errno: ErrnoName };
 
 const ok = <T>(value: T): ShmResult<T> => ({ ok: true, value });
 const err = (errno: ErrnoName): ShmResult<never> => ({ ok: false, errno });
@@ -115,7 +126,12 @@ export class ShmNode {
   }
 
   /** shmget: the id of the segment `key` names, creating it as `flags` ask. */
-  async get(caller: ShmCaller, key: number, sizeBytes: number, flags: number): Promise<ShmResult<number>> {
+  async get(
+    caller: ShmCaller,
+    key: number,
+    sizeBytes: number,
+    flags: number,
+  ): Promise<ShmResult<number>> {
     if (key === IPC_PRIVATE) return this.#create(caller, key, sizeBytes, flags);
     const keyObj = key >>> 0;
     const entry = await this.#keys.grab(keyObj);
@@ -145,7 +161,12 @@ export class ShmNode {
   }
 
   /** newseg: a new segment and its memory set, homed on this node. */
-  async #create(caller: ShmCaller, key: number, sizeBytes: number, flags: number): Promise<ShmResult<number>> {
+  async #create(
+    caller: ShmCaller,
+    key: number,
+    sizeBytes: number,
+    flags: number,
+  ): Promise<ShmResult<number>> {
     if (!Number.isSafeInteger(sizeBytes) || sizeBytes < SHMMIN_BYTES || sizeBytes > SHMMAX_BYTES)
       return err('EINVAL');
     const pages = Math.ceil(sizeBytes / PAGE_BYTES);
@@ -230,7 +251,8 @@ export class ShmNode {
       const length = Math.ceil(d.sizeBytes / PAGE_BYTES) * PAGE_BYTES;
       if (at !== 0) {
         if (at < MMAP_MIN_ADDR || at + length > TASK_SIZE) return err('EINVAL');
-        if ((flags & SHM_REMAP) === 0 && !space.map.vmas.isFree(at, at + length)) return err('EINVAL');
+        if ((flags & SHM_REMAP) === 0 && !space.map.vmas.isFree(at, at + length))
+          return err('EINVAL');
       }
       const pager = await this.#pagerOf(shmId, d);
       const r = space.attachShm(pager, at, prot, at !== 0);
@@ -321,7 +343,8 @@ export class ShmNode {
       try {
         if (!isSegment(d, shmId)) return err('EINVAL');
         if (!mayControl(d, caller.credentials)) return err('EPERM');
-        if (keyEntry !== undefined && keyEntry !== null && keyEntry.shmId === shmId) keyEntry.shmId = -1;
+        if (keyEntry !== undefined && keyEntry !== null && keyEntry.shmId === shmId)
+          keyEntry.shmId = -1;
         d.key = IPC_PRIVATE;
         d.mode |= SHM_DEST;
         d.ctimeS = caller.nowS;
@@ -368,7 +391,10 @@ export class ShmNode {
     return this.#pagers.get(shmId);
   }
 
-  async #withSegment<T>(shmId: number, act: (d: ShmDescriptor) => ShmResult<T>): Promise<ShmResult<T>> {
+  async #withSegment<T>(
+    shmId: number,
+    act: (d: ShmDescriptor) => ShmResult<T>,
+  ): Promise<ShmResult<T>> {
     const split = splitShmId(shmId);
     if (split === undefined) return err('EINVAL');
     const d = await this.#descriptors.grab(split.index);

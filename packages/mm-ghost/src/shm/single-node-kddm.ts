@@ -3,12 +3,7 @@
 // invalidated. It implements the shm port for single-node kernels and for
 // mm-ghost's own tests; a cluster passes its nodes' real `KddmNode`s instead.
 import { ShmBadUsage } from './shm-errors.js';
-import type {
-  ShmCreateSetOptions,
-  ShmKddm,
-  ShmKddmLinker,
-  ShmKddmSet,
-} from './kddm-port.js';
+import type { ShmCreateSetOptions, ShmKddm, ShmKddmLinker, ShmKddmSet } from './kddm-port.js';
 
 const DYNAMIC_SET_BASE = 1 << 16;
 
@@ -53,9 +48,9 @@ class SingleNodeSet<T> implements ShmKddmSet<T> {
   #take(objId: number): T {
     let obj = this.#objects.get(objId);
     if (obj === undefined) {
-      const firstTouch = this.linker.firstTouch;
-      if (firstTouch === undefined) throw new ShmBadUsage(`linker ${this.linker.name} cannot create objects`);
-      obj = firstTouch(objId);
+      if (this.linker.firstTouch === undefined)
+        throw new ShmBadUsage(`linker ${this.linker.name} cannot create objects`);
+      obj = this.linker.firstTouch(objId);
       this.#objects.set(objId, obj);
     }
     return obj;
@@ -75,7 +70,7 @@ export class SingleNodeKddm implements ShmKddm {
   registerLinker<T>(linker: ShmKddmLinker<T>): void {
     if (this.#linkers.has(linker.name))
       throw new ShmBadUsage(`linker ${linker.name} is already registered`);
-    this.#linkers.set(linker.name, linker as ShmKddmLinker<unknown>);
+    this.#linkers.set(linker.name, linker);
   }
 
   createSet<T>(options: ShmCreateSetOptions): ShmKddmSet<T> {
