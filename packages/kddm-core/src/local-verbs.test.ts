@@ -4,7 +4,16 @@ import { localStep } from './local-verbs.js';
 import { nodeSetOf } from './node-set.js';
 import { ObjectState as S } from './object-state.js';
 import { RequestFlag as F } from './request-flags.js';
-import { ctxOf, describeActions, entryOf, members } from './protocol.test-util.js';
+import { MessageType as M } from './messages.js';
+import { handleMessage } from './object-server.js';
+import {
+  ctxOf,
+  describeActions,
+  entryOf,
+  handledOf,
+  members,
+  msgOf,
+} from './protocol.test-util.js';
 
 const get = (flags = 0) => ({ verb: 'get', flags, waiting: false }) as const;
 const grab = (flags = 0) => ({ verb: 'grab', flags, waiting: false }) as const;
@@ -184,10 +193,23 @@ describe('remove', () => {
     const ctx = ctxOf(2, 0);
     const r = localStep(entryOf(ctx, S.READ_COPY, { hasObject: true, probOwner: 5 }), rm, ctx);
     expect(r.entry?.state).toBe(S.WAIT_OBJ_RM_DONE);
-    expect(describeActions(r.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->5']);
+    // To the home (which registers it), not along the probable owners.
+    expect(describeActions(r.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->0']);
   });
 
-  it('on the owner sends REQ_OBJECT_REMOVE to the rmset and finishes when acks are in, owing ACK2', () => {
+  it('on the home, goes to the probable owner already registered (NEED_OBJ_RM_ACK2)', () => {
+    const ctx = ctxOf(0, 0);
+    const r = localStep(entryOf(ctx, S.INV_COPY, { probOwner: 5 }), rm, ctx);
+    expect(describeActions(r.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->5']);
+    const sent = r.actions[0];
+    expect(sent?.kind === 'send' && sent.msg.flags).toBe(F.NEED_OBJ_RM_ACK2);
+    // While another node's remove is registered here, the home's own remove waits.
+    const busy = localStep(entryOf(ctx, S.INV_COPY, { probOwner: 5, ack2Pending: true }), rm, ctx);
+    expect(busy.outcome.kind).toBe('wait');
+    expect(busy.actions).toEqual([]);
+  });
+
+  it('on a non-home owner registers with the home first, then removes the copies when its request is back', () => {
     const ctx = ctxOf(1, 0);
     const e = entryOf(ctx, S.WRITE_OWNER, {
       hasObject: true,
@@ -196,16 +218,48 @@ describe('remove', () => {
       rmset: nodeSetOf(0, 1, 3),
     });
     const r = localStep(e, rm, ctx);
-    expect(r.entry?.state).toBe(S.WAIT_OBJ_RM_ACK);
-    expect(describeActions(r.actions)).toEqual([
+    expect(r.entry?.state).toBe(S.WAIT_OBJ_RM_DONE);
+    expect(members(r.entry!.ownedRmset!)).toEqual([0, 1, 3]);
+    expect(describeActions(r.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->0']);
+    // The home passes it back along the chain, registered.
+    const back = handledOf(
+      handleMessage(
+        r.entry,
+        0,
+        msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 1, { flags: F.NEED_OBJ_RM_ACK2 }),
+        ctx,
+      ),
+    );
+    expect(back.entry?.state).toBe(S.WAIT_OBJ_RM_ACK);
+    expect(describeActions(back.actions)).toEqual([
       'send REQ_OBJECT_REMOVE->0',
       'send REQ_OBJECT_REMOVE->3',
     ]);
     const waiting = r.outcome.kind === 'wait' ? r.outcome.op : rm;
-    const acked = { ...r.entry!, rmset: 0n, rmAck2: true };
+    const acked = { ...back.entry!, rmset: 0n };
     const fin = localStep(acked, waiting, ctx);
     expect(fin.entry).toBeUndefined();
     expect(describeActions(fin.actions)).toEqual(['send REMOVE_ACK2->0', 'removeObject']);
+  });
+
+  it('on the home owner sends REQ_OBJECT_REMOVE to the rmset and finishes when acks are in', () => {
+    const ctx = ctxOf(0, 0);
+    const e = entryOf(ctx, S.WRITE_OWNER, {
+      hasObject: true,
+      probOwner: 0,
+      copyset: nodeSetOf(0),
+      rmset: nodeSetOf(0, 2, 3),
+    });
+    const r = localStep(e, rm, ctx);
+    expect(r.entry?.state).toBe(S.WAIT_OBJ_RM_ACK);
+    expect(describeActions(r.actions)).toEqual([
+      'send REQ_OBJECT_REMOVE->2',
+      'send REQ_OBJECT_REMOVE->3',
+    ]);
+    const waiting = r.outcome.kind === 'wait' ? r.outcome.op : rm;
+    const fin = localStep({ ...r.entry!, rmset: 0n }, waiting, ctx);
+    expect(fin.entry).toBeUndefined();
+    expect(describeActions(fin.actions)).toEqual(['removeObject']);
   });
 
   it('a sole owner removes at once; a running remove gives "already"; a held object waits', () => {

@@ -366,6 +366,7 @@ function stepRemove(
     e = withEntry(e, { frozenCount: e.frozenCount - 1 });
     nextOp = { ...op, dropOwnFreeze: false };
   }
+  const isHome = ctx.self === ctx.defaultOwner;
   switch (e.state) {
     case ObjectState.WAIT_OBJ_RM_DONE:
     case ObjectState.WAIT_OBJ_RM_ACK:
@@ -374,12 +375,22 @@ function stepRemove(
     case ObjectState.READ_COPY:
     case ObjectState.INV_COPY: {
       if (e.frozenCount > 0) return waitFor(e, nextOp);
+      // The home serializes removes: another node's remove is registered there and still runs.
+      // Ours waits for its REMOVE_ACK2 and then finds nothing left to remove.
+      if (isHome && e.ack2Pending) return waitFor(e, nextOp);
+      // Difference from a straight probable-owner walk: the request goes to the home first
+      // (Kerrighed's "TO_MGR"), which registers the remove before passing it to the owner. See
+      // handleRemoveToManager.
+      const to = isHome ? e.probOwner : ctx.defaultOwner;
+      assert(to !== ctx.self, 'remove request not sent to self');
       const send: ProtocolAction = {
         kind: 'send',
-        to: e.probOwner,
-        msg: message(ctx, MessageType.REQ_OBJECT_REMOVE_TO_MGR, ctx.self),
+        to,
+        // The home's own request is registered by being sent (NEED_OBJ_RM_ACK2 marks registered ones).
+        msg: message(ctx, MessageType.REQ_OBJECT_REMOVE_TO_MGR, ctx.self, {
+          flags: isHome ? RequestFlag.NEED_OBJ_RM_ACK2 : 0,
+        }),
       };
-      assert(e.probOwner !== ctx.self, 'remove request not sent to self');
       const e2 = withEntry(e, {
         state: ObjectState.WAIT_OBJ_RM_DONE,
         rmset: EMPTY_NODE_SET,
@@ -392,6 +403,27 @@ function stepRemove(
     case ObjectState.WRITE_OWNER:
     case ObjectState.WRITE_GHOST: {
       if (e.frozenCount > 0) return waitFor(e, nextOp);
+      // Another node's remove is registered here and on its way back to us: it goes first.
+      if (isHome && e.ack2Pending) return waitFor(e, nextOp);
+      if (!isHome) {
+        // A non-home owner registers its remove with the home too: the request comes back to us
+        // along the chain and we remove as the owner then (ownedRmset), so no other remove of the
+        // object runs at the same time.
+        const send: ProtocolAction = {
+          kind: 'send',
+          to: ctx.defaultOwner,
+          msg: message(ctx, MessageType.REQ_OBJECT_REMOVE_TO_MGR, ctx.self),
+        };
+        const e2 = withEntry(e, {
+          state: ObjectState.WAIT_OBJ_RM_DONE,
+          probOwner: ctx.self,
+          ownedRmset: e.rmset,
+          copyset: EMPTY_NODE_SET,
+          rmset: EMPTY_NODE_SET,
+          rmAck2: false,
+        });
+        return waitFor(e2, { ...nextOp, waiting: true }, [send]);
+      }
       // request_copies_remove with ourselves as the remover.
       const rm = nodeSetRemove(e.rmset, ctx.self);
       if (nodeSetIsEmpty(rm))

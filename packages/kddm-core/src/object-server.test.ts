@@ -5,17 +5,19 @@ import { nodeSetOf } from './node-set.js';
 import { handleMessage } from './object-server.js';
 import { ObjectState as S } from './object-state.js';
 import { RequestFlag as F } from './request-flags.js';
-import { ctxOf, describeActions, entryOf, members, msgOf } from './protocol.test-util.js';
+import {
+  ctxOf,
+  describeActions,
+  entryOf,
+  handledOf,
+  members,
+  msgOf,
+} from './protocol.test-util.js';
 
 const readReq = (r: number, flags = 0) =>
   msgOf(M.REQ_OBJECT_COPY, r, { flags: F.COPY_ON_READ | flags });
 const writeReq = (r: number, flags = 0) =>
   msgOf(M.REQ_OBJECT_COPY, r, { flags: F.COPY_ON_WRITE | flags });
-
-function handledOf(r: ReturnType<typeof handleMessage>) {
-  if (r.kind !== 'handled') throw new Error('expected handled, got defer');
-  return r;
-}
 
 describe('REQ_OBJECT_COPY', () => {
   it('forwards along the probable-owner chain from INV_COPY, READ_COPY and WAIT_OBJ_READ', () => {
@@ -463,6 +465,68 @@ describe('SEND_WRITE_ACCESS, NO_OBJECT_SEND, SEND_BACK_FIRST_TOUCH', () => {
 });
 
 describe('remove messages', () => {
+  it('the home registers a remove: NEED_OBJ_RM_ACK2 on the way to the owner, later removes wait, REMOVE_ACK2 ends it', () => {
+    const home = ctxOf(0, 0);
+    const e = entryOf(home, S.INV_COPY, { probOwner: 4 });
+    const reg = handledOf(handleMessage(e, 3, msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 3), home));
+    expect(reg.entry?.ack2Pending).toBe(true);
+    expect(describeActions(reg.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->4']);
+    const fwd = reg.actions[0];
+    expect(fwd?.kind === 'send' && fwd.msg.flags).toBe(F.NEED_OBJ_RM_ACK2);
+    // A second remover and copy requests wait for the first remove.
+    expect(handleMessage(reg.entry, 2, msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 2), home).kind).toBe(
+      'defer',
+    );
+    expect(handleMessage(reg.entry, 2, readReq(2), home).kind).toBe('defer');
+    // The owner's REQ_OBJECT_REMOVE makes the home a tombstone; the remover's REMOVE_ACK2 ends it.
+    const tomb = handledOf(handleMessage(reg.entry, 4, msgOf(M.REQ_OBJECT_REMOVE, 3), home));
+    expect(tomb.entry?.state).toBe(S.WAIT_OBJ_RM_ACK2);
+    expect(handledOf(handleMessage(tomb.entry, 3, msgOf(M.REMOVE_ACK2, 3), home)).entry).toBe(
+      undefined,
+    );
+    // Not in the owner's rmset: REMOVE_ACK2 alone drops the registered pointer.
+    expect(handledOf(handleMessage(reg.entry, 3, msgOf(M.REMOVE_ACK2, 3), home)).entry).toBe(
+      undefined,
+    );
+  });
+
+  it('a registered request that passes the home again follows its chain to the owner', () => {
+    const home = ctxOf(0, 0);
+    const e = entryOf(home, S.INV_COPY, { probOwner: 4, ack2Pending: true });
+    const r = handledOf(
+      handleMessage(
+        e,
+        2,
+        msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 3, { flags: F.NEED_OBJ_RM_ACK2 }),
+        home,
+      ),
+    );
+    expect(describeActions(r.actions)).toEqual(['send REQ_OBJECT_REMOVE_TO_MGR->4']);
+    expect(r.entry).toBe(e);
+  });
+
+  it('an owner waiting to remove serves a remove the home registered first, and keeps waiting', () => {
+    const ctx = ctxOf(1, 0);
+    const e = entryOf(ctx, S.WAIT_OBJ_RM_DONE, {
+      hasObject: true,
+      probOwner: 1,
+      ownedRmset: nodeSetOf(0, 1, 2, 3),
+    });
+    expect(handleMessage(e, 0, msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 3), ctx).kind).toBe('defer');
+    const r = handledOf(
+      handleMessage(e, 0, msgOf(M.REQ_OBJECT_REMOVE_TO_MGR, 3, { flags: F.NEED_OBJ_RM_ACK2 }), ctx),
+    );
+    expect(r.entry?.state).toBe(S.WAIT_OBJ_RM_DONE);
+    expect(r.entry?.ownedRmset).toBeUndefined();
+    expect(r.entry?.hasObject).toBe(false);
+    expect(describeActions(r.actions)).toEqual([
+      'send REQ_OBJECT_REMOVE->0',
+      'send REQ_OBJECT_REMOVE->2',
+      'send REMOVE_DONE->3',
+      'removeObject',
+    ]);
+  });
+
   it('REQ_OBJECT_REMOVE_TO_MGR at the owner: removes copies on behalf of the remover and says REMOVE_DONE', () => {
     const ctx = ctxOf(1, 0);
     const e = entryOf(ctx, S.READ_OWNER, {

@@ -38,7 +38,7 @@ import {
   takeEarlyAcks,
   withEntry,
 } from './object-entry.js';
-import { ObjectState, isOwnerState, objectStateName } from './object-state.js';
+import { ObjectState, isOwnerState, isRemovingState, objectStateName } from './object-state.js';
 import { RequestFlag, hasFlag } from './request-flags.js';
 
 export type ServerResult =
@@ -421,18 +421,7 @@ function handleObjectSend(
     }
     return unexpected(entry, msg);
   }
-  if (e.state === ObjectState.WAIT_OBJ_RM_DONE) {
-    // Ownership reached us while our REMOVE_TO_MGR travels. It will come back to us along the
-    // chain (the sender now points at us); we remove as the owner then. Finishing now would let
-    // that request, arriving later elsewhere, remove a newer incarnation.
-    const rmset = nodeSetUnion(msg.master?.rmset ?? EMPTY_NODE_SET, nodeSetOf(from));
-    return handled(
-      withEntry(e, {
-        probOwner: ctx.self,
-        ownedRmset: nodeSetUnion(e.ownedRmset ?? EMPTY_NODE_SET, rmset),
-      }),
-    );
-  }
+  if (e.state === ObjectState.WAIT_OBJ_RM_DONE) return idDuringRemove(e, from, msg, ctx);
   switch (e.state) {
     case ObjectState.INV_COPY:
     case ObjectState.READ_COPY:
@@ -453,6 +442,8 @@ function handleWriteAccess(
   // Ownership is never dropped: a node that lost its entry meanwhile takes it like an INV_COPY.
   const e = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
   switch (e.state) {
+    case ObjectState.WAIT_OBJ_RM_DONE:
+      return idDuringRemove(e, from, msg, ctx);
     case ObjectState.INV_COPY:
     case ObjectState.READ_COPY:
     case ObjectState.WAIT_OBJ_READ:
@@ -487,6 +478,8 @@ function handleNoObject(
   if (hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP)) {
     // The id is ours now (manual first touch), even if the request was stale: the sender points at us.
     switch (e.state) {
+      case ObjectState.WAIT_OBJ_RM_DONE:
+        return idDuringRemove(e, from, msg, ctx);
       case ObjectState.INV_COPY:
       case ObjectState.WAIT_OBJ_READ:
       case ObjectState.WAIT_OBJ_WRITE:
@@ -503,6 +496,30 @@ function handleNoObject(
   return handled(withEntry(e, { state: ObjectState.INV_COPY, probOwner: from, rmset }));
 }
 
+/**
+ * Ownership or the id reaches a remover (OBJECT_SEND or SEND_WRITE_ACCESS
+ * answering a request it made before removing, a flush push, a late
+ * SEND_BACK_FIRST_TOUCH or manual-first-touch answer): we own the object now,
+ * and our remove finishes as the owner's when our REMOVE_TO_MGR comes back
+ * along the chain (the sender points at us). Dropping the message would lose
+ * the id; finishing at once would let that request, arriving later elsewhere,
+ * remove a newer incarnation. Nothing is imported or first-touched.
+ */
+function idDuringRemove(
+  e: ObjectEntry,
+  from: NodeId,
+  msg: KddmMessage,
+  ctx: ProtocolContext,
+): ServerResult {
+  const rmset = nodeSetUnion(msg.master?.rmset ?? EMPTY_NODE_SET, nodeSetOf(from, ctx.self));
+  return handled(
+    withEntry(e, {
+      probOwner: ctx.self,
+      ownedRmset: nodeSetUnion(e.ownedRmset ?? EMPTY_NODE_SET, rmset),
+    }),
+  );
+}
+
 function handleSendBackFirstTouch(
   entry: ObjectEntry | undefined,
   from: NodeId,
@@ -512,6 +529,7 @@ function handleSendBackFirstTouch(
   // The id is handed to us (even for a stale request, even if we dropped our entry since): we
   // create the object. Dropping it would lose the id, since the sender now points at us.
   const base = entry ?? withEntry(freshEntry(ctx), { state: ObjectState.INV_COPY });
+  if (base.state === ObjectState.WAIT_OBJ_RM_DONE) return idDuringRemove(base, from, msg, ctx);
   if (
     base.state !== ObjectState.WAIT_OBJ_READ &&
     base.state !== ObjectState.WAIT_OBJ_WRITE &&
@@ -676,6 +694,76 @@ function handleRemoveRequest(
   }
 }
 
+/**
+ * request_copies_remove on behalf of `remover` by the owner, then REMOVE_DONE
+ * tells it whom to wait for. The home keeps a tombstone until the remover
+ * confirms (REMOVE_ACK2): otherwise it would first-touch a new object while
+ * old copies are still being removed (Kerrighed drops it here). An owner that
+ * is itself waiting to remove (WAIT_OBJ_RM_DONE) stays waiting, without the
+ * object.
+ */
+function serveRemove(
+  e: ObjectEntry,
+  rmset: bigint,
+  remover: NodeId,
+  needAck2: boolean,
+  ctx: ProtocolContext,
+): ServerResult {
+  const rm = nodeSetRemove(nodeSetRemove(rmset, ctx.self), remover);
+  const actions: ProtocolAction[] = nodeSetToArray(rm).map((to) =>
+    send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, remover)),
+  );
+  const flags = needAck2 ? RequestFlag.NEED_OBJ_RM_ACK2 : 0;
+  actions.push(
+    send(remover, message(ctx, MessageType.REMOVE_DONE, ctx.self, { rmset: rm, flags })),
+  );
+  if (e.hasObject) actions.push({ kind: 'removeObject' });
+  if (e.state === ObjectState.WAIT_OBJ_RM_DONE) {
+    return handled(
+      withEntry(e, {
+        hasObject: false,
+        ownedRmset: undefined,
+        copyset: EMPTY_NODE_SET,
+        probOwner: ctx.defaultOwner === ctx.self ? e.probOwner : ctx.defaultOwner,
+      }),
+      actions,
+    );
+  }
+  if (ctx.self !== ctx.defaultOwner) return handled(undefined, actions);
+  const tomb = withEntry(e, {
+    state: ObjectState.WAIT_OBJ_RM_ACK2,
+    probOwner: ctx.self,
+    hasObject: false,
+    copyset: EMPTY_NODE_SET,
+    rmset: EMPTY_NODE_SET,
+  });
+  return handled(tomb, actions);
+}
+
+/** A remover that owns the object (ownedRmset) removes the other copies itself. */
+function removeAsOwner(
+  e: ObjectEntry,
+  ownedRmset: bigint,
+  rmAck2: boolean,
+  ctx: ProtocolContext,
+): ServerResult {
+  const rm = nodeSetRemove(ownedRmset, ctx.self);
+  const actions = nodeSetToArray(rm).map((to) =>
+    send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
+  );
+  return handled(
+    withEntry(e, {
+      state: ObjectState.WAIT_OBJ_RM_ACK,
+      // Acks that came early (e.rmset) are not awaited again.
+      rmset: nodeSetMinus(rm, e.rmset),
+      copyset: EMPTY_NODE_SET,
+      ownedRmset: undefined,
+      rmAck2,
+    }),
+    actions,
+  );
+}
+
 function handleRemoveToManager(
   entry: ObjectEntry | undefined,
   msg: KddmMessage,
@@ -691,30 +779,46 @@ function handleRemoveToManager(
   }
   const e = entry;
   if (e.frozenCount > 0) return DEFER;
+  const isHome = ctx.self === ctx.defaultOwner;
+  const registered = hasFlag(msg.flags, RequestFlag.NEED_OBJ_RM_ACK2);
   if (remover === ctx.self) {
     if (e.state !== ObjectState.WAIT_OBJ_RM_DONE) return handled(e);
-    if (e.ownedRmset !== undefined) {
-      // We became the owner meanwhile: remove the other copies ourselves.
-      const rm = nodeSetRemove(e.ownedRmset, ctx.self);
-      const actions = nodeSetToArray(rm).map((to) =>
-        send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, ctx.self)),
-      );
-      return handled(
-        withEntry(e, {
-          state: ObjectState.WAIT_OBJ_RM_ACK,
-          rmset: nodeSetMinus(rm, e.rmset),
-          copyset: EMPTY_NODE_SET,
-          ownedRmset: undefined,
-        }),
-        actions,
-      );
-    }
-    // Our request came back: no owner exists any more. (Known gap: with another remove of the
-    // object still running this can be premature; see the README's known failing seeds.)
-    return handled(withEntry(e, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset: EMPTY_NODE_SET }));
+    const rmAck2 = e.rmAck2 || registered;
+    // We are the owner (we were, or ownership reached us meanwhile): remove the other copies.
+    if (e.ownedRmset !== undefined) return removeAsOwner(e, e.ownedRmset, rmAck2, ctx);
+    // Our request passed through us again (it went to the home first, or a node waiting for a copy
+    // sent it back along its own request): follow the chain on to the owner. Difference from the
+    // earlier "came back: no owner" rule: the home serializes removes, so nothing else empties
+    // entries while ours runs, and the object always has an owner the chain leads to.
+    assert(e.probOwner !== ctx.self, 'a remover that is not the owner points elsewhere');
+    return handled(withEntry(e, { rmAck2 }), [send(e.probOwner, msg)]);
   }
-  // We own the object while our own remove of it is under way: the other remove waits for ours.
-  if (e.state === ObjectState.WAIT_OBJ_RM_DONE && e.ownedRmset !== undefined) return DEFER;
+  if (e.state === ObjectState.WAIT_OBJ_RM_DONE && e.ownedRmset !== undefined) {
+    // We own the object and want to remove it too, but the home registered this remove first (ours
+    // waits there for it): serve it as the owner. Our own request finds nothing left afterwards.
+    if (registered) return serveRemove(e, e.ownedRmset, remover, true, ctx);
+    return DEFER;
+  }
+  // The home serializes removes: an unregistered one waits while another is registered here, even
+  // when the home is the owner (the registered one is on its way back to us).
+  if (isHome && !registered && (e.ack2Pending || isRemovingState(e.state))) return DEFER;
+  if (isHome && !isOwnerState(e.state)) {
+    // Difference from Kerrighed: the home registers every remove before the owner serves it, and
+    // keeps requests and other removes waiting until the remover's REMOVE_ACK2. Without this, a
+    // remover whose request comes back through nodes already emptied by another remove concludes
+    // "no owner" while that remove still runs, and the home first-touches a new incarnation that
+    // the older remove's messages then destroy.
+    // A registered request passes us again (we handed ownership on since): follow our chain. Every
+    // remove ends with a REMOVE_ACK2 that drops the home's entry, so this chain always belongs to
+    // the object being removed and leads to its owner.
+    if (registered) {
+      if (isRemovingState(e.state) || e.probOwner === ctx.self) return DEFER;
+      return handled(e, [send(e.probOwner, msg)]);
+    }
+    return handled(withEntry(e, { ack2Pending: true }), [
+      send(e.probOwner, { ...msg, flags: msg.flags | RequestFlag.NEED_OBJ_RM_ACK2 }),
+    ]);
+  }
   switch (e.state) {
     case ObjectState.INV_COPY:
     case ObjectState.READ_COPY:
@@ -726,28 +830,7 @@ function handleRemoveToManager(
     case ObjectState.READ_OWNER:
     case ObjectState.WRITE_OWNER:
     case ObjectState.WRITE_GHOST: {
-      // request_copies_remove on behalf of the remover, then REMOVE_DONE tells it whom to wait for.
-      const rm = nodeSetRemove(nodeSetRemove(e.rmset, ctx.self), remover);
-      const actions: ProtocolAction[] = nodeSetToArray(rm).map((to) =>
-        send(to, message(ctx, MessageType.REQ_OBJECT_REMOVE, remover)),
-      );
-      // The home keeps a tombstone until the remover confirms (REMOVE_ACK2): otherwise it would
-      // first-touch a new object while old copies are still being removed (Kerrighed drops it here).
-      const isHome = ctx.self === ctx.defaultOwner;
-      const flags = isHome ? RequestFlag.NEED_OBJ_RM_ACK2 : 0;
-      actions.push(
-        send(remover, message(ctx, MessageType.REMOVE_DONE, ctx.self, { rmset: rm, flags })),
-      );
-      if (e.hasObject) actions.push({ kind: 'removeObject' });
-      if (!isHome) return handled(undefined, actions);
-      const tomb = withEntry(e, {
-        state: ObjectState.WAIT_OBJ_RM_ACK2,
-        probOwner: ctx.self,
-        hasObject: false,
-        copyset: EMPTY_NODE_SET,
-        rmset: EMPTY_NODE_SET,
-      });
-      return handled(tomb, actions);
+      return serveRemove(e, e.rmset, remover, isHome || registered, ctx);
     }
     default:
       // A remove or an ownership change is running here: retry once it settles.
@@ -782,12 +865,18 @@ function handleRemoveAck(
   }
 }
 
-function handleRemoveDone(entry: ObjectEntry | undefined, msg: KddmMessage): ServerResult {
+function handleRemoveDone(
+  entry: ObjectEntry | undefined,
+  msg: KddmMessage,
+  ctx: ProtocolContext,
+): ServerResult {
   if (entry === undefined || entry.state !== ObjectState.WAIT_OBJ_RM_DONE) {
     return unexpected(entry, msg);
   }
-  const rmset = nodeSetMinus(msg.rmset ?? EMPTY_NODE_SET, entry.rmset);
   const rmAck2 = entry.rmAck2 || hasFlag(msg.flags, RequestFlag.NEED_OBJ_RM_ACK2);
+  // The home found no owner but we hold ownership: we remove the copies ourselves.
+  if (entry.ownedRmset !== undefined) return removeAsOwner(entry, entry.ownedRmset, rmAck2, ctx);
+  const rmset = nodeSetMinus(msg.rmset ?? EMPTY_NODE_SET, entry.rmset);
   return handled(withEntry(entry, { state: ObjectState.WAIT_OBJ_RM_ACK, rmset, rmAck2 }));
 }
 
@@ -810,8 +899,16 @@ function handleRemoveAck2(
           ack2Pending: false,
         }),
       );
+    case ObjectState.INV_COPY:
+    case ObjectState.READ_COPY:
+      // A remove registered here finished; our pointer (and any copy) belonged to the removed object.
+      if (!e.ack2Pending) return unexpected(e, msg);
+      return handled(undefined, e.hasObject ? [{ kind: 'removeObject' }] : []);
     case ObjectState.INV_OWNER:
-      return handled(e);
+    case ObjectState.READ_OWNER:
+    case ObjectState.WRITE_OWNER:
+    case ObjectState.WRITE_GHOST:
+      return handled(withEntry(e, { ack2Pending: false }));
     case ObjectState.WAIT_OBJ_RM_ACK2:
       return handled(undefined);
     case ObjectState.WAIT_OBJ_RM_DONE:
@@ -909,7 +1006,7 @@ export function handleMessage(
     case MessageType.REMOVE_ACK:
       return handleRemoveAck(entry, from, msg);
     case MessageType.REMOVE_DONE:
-      return handleRemoveDone(entry, msg);
+      return handleRemoveDone(entry, msg, ctx);
     case MessageType.REMOVE_ACK2:
       return handleRemoveAck2(entry, msg, ctx);
     case MessageType.SEND_OWNERSHIP:

@@ -11,6 +11,7 @@ import {
 import { type NodeId } from './node-id.js';
 import { nodeSetToArray } from './node-set.js';
 import { type ObjectState } from './object-state.js';
+import { type ServerResult } from './object-server.js';
 
 export function ctxOf(
   self: NodeId,
@@ -52,4 +53,10 @@ export function describeActions(actions: readonly ProtocolAction[]): string[] {
 
 export function members(s: bigint): number[] {
   return nodeSetToArray(s);
+}
+
+/** The handled result of a message, or throw if it was deferred. */
+export function handledOf(r: ServerResult): Extract<ServerResult, { kind: 'handled' }> {
+  if (r.kind !== 'handled') throw new Error('expected handled, got defer');
+  return r;
 }
