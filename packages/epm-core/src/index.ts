@@ -15,6 +15,7 @@ export {
   EMPTY_SIGSET,
   FULL_SIGSET,
   NSIG,
+  SA,
   SIGNAL,
   SIGRTMAX,
   SIGRTMIN,
@@ -87,4 +88,4 @@ export type { Credentials, TaskState } from './task.js';
 export type { TaskAccounting } from './accounting.js';
 export type { TaskHooks } from './task-hooks.js';
 export type { TaskImportTarget } from './task-import.js';
-export type { Disposition, SigactionView } from './sigaction-view.js';
+export type { Disposition, SigactionEntry, SigactionView } from './sigaction-view.js';

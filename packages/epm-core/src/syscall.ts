@@ -20,6 +20,10 @@ export interface SignalInfo {
   readonly code: number;
   readonly senderPid: number;
   readonly senderUid: number;
+  /** si_value of a signal queued by sigqueue (rt_sigqueueinfo) or a timer. */
+  readonly value?: bigint;
+  /** SIGCHLD: the child's wait status word and CPU times (si_status, si_utime, si_stime). */
+  readonly child?: { readonly status: number; readonly userNs: number; readonly systemNs: number };
 }
 import type { Task } from './task.js';
 import type { WaitQueue } from './wait-queue.js';
@@ -112,6 +116,23 @@ export interface SyscallEntry {
   readonly nr: number;
   readonly name: string;
   readonly handler: SyscallHandler;
+  /**
+   * What a blocked call answers when a signal handler interrupts it
+   * (Linux's restart codes). 'sa-restart' (the default, -ERESTARTSYS): the
+   * call runs again after the handler if the action has SA_RESTART, else it
+   * fails with EINTR. 'eintr' (-ERESTARTNOHAND, -ERESTART_RESTARTBLOCK:
+   * sleeps, sigsuspend, sigtimedwait, poll): always EINTR. A signal that runs
+   * no handler (ignored, a stop then continue) never interrupts a call.
+   */
+  readonly onHandler?: 'sa-restart' | 'eintr';
+  /**
+   * Called when a handler interrupts the blocked call, with the context of
+   * its last attempt: the result to give instead of EINTR or a restart (a
+   * write that moved some bytes returns that count), or undefined. It may
+   * also copy out what Linux copies on interruption (nanosleep's remaining
+   * time).
+   */
+  readonly interrupted?: (ctx: SyscallContext) => bigint | undefined;
 }
 
 const U64 = (1n << 64n) - 1n;

@@ -37,6 +37,11 @@ export class Task {
   comm: string;
   /** Set when the task exits; read by wait4. */
   exitStatus: WaitStatus | undefined = undefined;
+  /**
+   * A stop or continue of the task that wait4 has not reported yet
+   * (WUNTRACED, WCONTINUED); a later one replaces it, as on Linux.
+   */
+  jobControl: Extract<WaitStatus, { kind: 'stopped' | 'continued' }> | undefined = undefined;
   /** Signal sent to the parent at exit (SIGCHLD for fork, 0 for none). */
   exitSignal: number;
   /** The task called execve since fork (setpgid by the parent is then EACCES). */

@@ -125,6 +125,14 @@ function sysWait4(ctx: SyscallContext): SyscallOutcome {
   if (children.length === 0) return fail('ECHILD');
   const zombie = children.find((c) => c.state === 'zombie');
   if (zombie === undefined) {
+    const changed = children.find(
+      (c) =>
+        (c.jobControl?.kind === 'stopped' &&
+          c.state === 'stopped' &&
+          (options & WUNTRACED) !== 0) ||
+        (c.jobControl?.kind === 'continued' && (options & WCONTINUED) !== 0),
+    );
+    if (changed !== undefined) return reportJobControl(ctx, changed, statusAddress, rusageAddress);
     if ((options & WNOHANG) !== 0) return ret(0);
     return block([self.get(CHILD_EVENTS_SLOT)]);
   }
@@ -147,6 +155,30 @@ function sysWait4(ctx: SyscallContext): SyscallOutcome {
   mine.childSystemNs += acc.systemNs + acc.childSystemNs;
   ctx.kernel.reapTask(zombie);
   return ret(zombie.pid);
+}
+
+/** wait4 reports a child's stop (WUNTRACED) or continue (WCONTINUED) once; the child stays. */
+function reportJobControl(
+  ctx: SyscallContext,
+  child: Task,
+  statusAddress: number | undefined,
+  rusageAddress: number | undefined,
+): SyscallOutcome {
+  const report = child.jobControl;
+  if (report === undefined) return fail('ECHILD');
+  if (
+    statusAddress !== undefined &&
+    ctx.memory.writeUser(statusAddress, u32(encodeWaitStatus(report))) !== 'ok'
+  ) {
+    return fail('EFAULT');
+  }
+  if (rusageAddress !== undefined) {
+    const acc = child.get(ACCOUNTING_SLOT);
+    const usage = encodeRusage(acc.userNs, acc.systemNs, acc.maxResidentPages);
+    if (ctx.memory.writeUser(rusageAddress, usage) !== 'ok') return fail('EFAULT');
+  }
+  child.jobControl = undefined;
+  return ret(child.pid);
 }
 
 /** Reads a NULL-terminated array of string pointers (argv or envp). */

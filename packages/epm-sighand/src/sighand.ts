@@ -3,6 +3,7 @@
 // It implements epm-core's SigactionView, through which epm-signal and the
 // kernel read dispositions without importing this package.
 import {
+  SA,
   SIGACTION_SLOT,
   SIGNAL,
   TaskSlot,
@@ -16,15 +17,15 @@ import {
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
 
-/** sa_flags bits (asm-generic). */
-export const SA_NOCLDSTOP = 0x1;
-export const SA_NOCLDWAIT = 0x2;
-export const SA_SIGINFO = 0x4;
-export const SA_ONSTACK = 0x08000000;
-export const SA_RESTART = 0x10000000;
-export const SA_NODEFER = 0x40000000;
-export const SA_RESETHAND = 0x80000000;
-export const SA_RESTORER = 0x04000000;
+/** sa_flags bits (asm-generic; epm-core's SA holds them for every subsystem). */
+export const SA_NOCLDSTOP = SA.NOCLDSTOP;
+export const SA_NOCLDWAIT = SA.NOCLDWAIT;
+export const SA_SIGINFO = SA.SIGINFO;
+export const SA_ONSTACK = SA.ONSTACK;
+export const SA_RESTART = SA.RESTART;
+export const SA_NODEFER = SA.NODEFER;
+export const SA_RESETHAND = SA.RESETHAND;
+export const SA_RESTORER = SA.RESTORER;
 const SA_KNOWN =
   SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
 
@@ -49,6 +50,10 @@ export class Sighand implements SigactionView {
 
   setAction(sig: number, action: Sigaction): void {
     this.#actions[sig - 1] = { ...action, flags: action.flags & (SA_KNOWN | SA_RESTORER) };
+  }
+
+  resetToDefault(sig: number): void {
+    this.#actions[sig - 1] = { ...this.action(sig), handler: SIG_DFL };
   }
 
   disposition(sig: number): Disposition {

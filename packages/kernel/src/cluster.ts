@@ -9,6 +9,7 @@ import {
   importProcess,
   type EpmAction,
   ROOT_CREDENTIALS,
+  SIGNAL,
   Task,
   TaskHookRegistry,
   WaitQueue,
@@ -27,6 +28,8 @@ import {
   SIGNAL_SLOT,
   generateSignal,
   newSignalState,
+  sigInfoOf,
+  type SignalPlatform,
 } from '@krg/epm-signal';
 import { MM_HOOKS, MM_SECTION, MM_SLOT, ShmNode } from '@krg/mm-ghost';
 import {
@@ -43,6 +46,7 @@ import { ImageStore } from './files/image-store.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { Fabric } from './cluster/fabric.js';
 import { NodeKernel } from './process/node-kernel.js';
+import { HART_SIGNAL_CPU } from './process/signal-delivery.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
 import { FILES_SECTION, FS_SECTION } from './files/files-section.js';
 import { FILES_HOOKS, FS_HOOKS } from './process/file-hooks.js';
@@ -158,6 +162,12 @@ export class Cluster {
     this.#hooks = new TaskHookRegistry();
     for (const hooks of [MM_HOOKS, FS_HOOKS, FILES_HOOKS, SIGNAL_HOOKS, SIGHAND_HOOKS])
       this.#hooks.register(hooks);
+    // The CPU and ITIMER_REAL as the signal calls see them; the timer lives
+    // on the node of the task.
+    const signals: SignalPlatform = {
+      ...HART_SIGNAL_CPU,
+      realTimerChanged: (task) => this.#node(task.node).signals.armRealTimer(task),
+    };
     const nodes: NodeKernel[] = [];
     for (let id = 0; id < options.nodes; id++) {
       const rng = this.engine.rng.fork(`node${id}`);
@@ -169,6 +179,7 @@ export class Cluster {
       });
       const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
         this.store,
+        signals,
         {
           nodeId: id,
           epochNs,
@@ -325,6 +336,7 @@ export class Cluster {
     if (task === undefined) throw new Error('import built no task');
     attachHart(task);
     kernel.admit(task);
+    kernel.signals.armRealTimer(task);
     return task;
   }
 
@@ -343,13 +355,18 @@ export class Cluster {
   #sendSignal(task: Task, sig: number, info: SignalInfo | undefined): void {
     // init takes no signal it has no handler for (Linux's SIGNAL_UNKILLABLE).
     if (task.pid === 1 || task.state === 'zombie' || task.state === 'dead') return;
+    const node = this.#node(task.node);
+    // prepare_signal: SIGCONT resumes a stopped process whatever its action
+    // (and SIGKILL must reach one to end it).
+    if (sig === SIGNAL.SIGCONT || sig === SIGNAL.SIGKILL) node.signals.continueStopped(task, sig);
     const isQueued = generateSignal(task, {
       sig,
       code: info?.code ?? SI_KERNEL,
       senderPid: info?.senderPid ?? 0,
       senderUid: info?.senderUid ?? 0,
       isThreadDirected: info === undefined,
+      info: info === undefined ? undefined : sigInfoOf(sig, info),
     });
-    if (isQueued) this.#node(task.node).signalArrived(task);
+    if (isQueued) node.signalArrived(task);
   }
 }

@@ -3,7 +3,7 @@
 // no row claims answers ENOSYS and is counted per process.
 import { LIFECYCLE_SYSCALLS, PROCESS_SYSCALLS, type SyscallEntry } from '@krg/epm-core';
 import { SIGHAND_SYSCALLS } from '@krg/epm-sighand';
-import { SIGNAL_SYSCALLS } from '@krg/epm-signal';
+import { createSignalSyscalls, type SignalPlatform } from '@krg/epm-signal';
 import { MM_SYSCALLS, createShmSyscalls, type ShmNode } from '@krg/mm-ghost';
 import { assert } from '@krg/epm-core';
 import type { ImageStore } from './files/image-store.js';
@@ -13,13 +13,14 @@ import { createPathSyscalls } from './syscalls/paths.js';
 
 export function buildSyscallTable(
   store: ImageStore,
+  signals: SignalPlatform,
   machine: MachineInfo,
   shm: ShmNode,
 ): Map<number, SyscallEntry> {
   const rows: readonly (readonly SyscallEntry[])[] = [
     PROCESS_SYSCALLS, // epm-core: ids, groups, exit, futex, accounting
     LIFECYCLE_SYSCALLS, // epm-core: clone (fork), execve, wait4
-    SIGNAL_SYSCALLS, // epm-signal: kill, masks, rlimits
+    createSignalSyscalls(signals), // epm-signal: kill, masks, waits, sigreturn, timers, rlimits
     SIGHAND_SYSCALLS, // epm-sighand: rt_sigaction
     MM_SYSCALLS, // mm-ghost: brk and the mmap family
     createShmSyscalls(shm, machine.epochNs), // mm-ghost: SysV shm over the node's KDDM

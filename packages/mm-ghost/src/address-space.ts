@@ -6,7 +6,13 @@
 // Syscalls copy from and to user memory through readUser / writeUser, which
 // apply the same permissions a user access would (EFAULT otherwise).
 import type { AccessKind, ElfImage, GuestMemory } from '@krg/arch-riscv';
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
+import {
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  SIGRETURN_TRAMPOLINE_ADDRESS,
+  sigreturnTrampolinePage,
+} from '@krg/arch-riscv';
 import {
   AddressMap,
   MAP_FIXED,
@@ -202,6 +208,17 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       kind: 'stack',
     });
     assert(stack.ok, 'the stack range is free in a fresh address space');
+    // The page every handler returns through (ra = the trampoline), read and
+    // execute only, at the same address in every process.
+    const trampoline = this.map.mmap({
+      addr: SIGRETURN_TRAMPOLINE_ADDRESS,
+      length: PAGE_BYTES,
+      prot: PROT_READ | PROT_EXEC,
+      flags: MAP_FIXED | MAP_PRIVATE,
+      kind: 'trampoline',
+    });
+    assert(trampoline.ok, 'the trampoline page is free in a fresh address space');
+    this.#fill(SIGRETURN_TRAMPOLINE_ADDRESS, sigreturnTrampolinePage());
   }
 
   /** Copies `length` bytes of user memory; EFAULT if any byte is not readable. */

@@ -1,7 +1,12 @@
 // Every bound and layout constant of an address space, named with its unit.
 // The layout is Linux riscv64 with Sv39 paging (a 256 GiB user space), which
 // is what a static program sees from a stock kernel on such hardware.
-import { PAGE_SIZE_BYTES, USER_ADDRESS_END, USER_ADDRESS_MIN } from '@krg/arch-riscv';
+import {
+  PAGE_SIZE_BYTES,
+  SIGRETURN_TRAMPOLINE_ADDRESS,
+  USER_ADDRESS_END,
+  USER_ADDRESS_MIN,
+} from '@krg/arch-riscv';
 import { assert } from '@krg/epm-core';
 
 /** Bytes per page; the only page size krg supports. */
@@ -13,8 +18,13 @@ export const MMAP_MIN_ADDR = USER_ADDRESS_MIN;
 /** One past the highest user address with Sv39 paging (TASK_SIZE). */
 export const TASK_SIZE = USER_ADDRESS_END;
 
-/** Top of the main thread's stack (STACK_TOP = TASK_SIZE, no randomization). */
-export const STACK_TOP = TASK_SIZE;
+/**
+ * Top of the main thread's stack, no randomization: just below the
+ * rt_sigreturn trampoline page, which takes the last page of the user range
+ * (arch-riscv's SIGRETURN_TRAMPOLINE_ADDRESS; Linux puts its vDSO elsewhere,
+ * but a fixed page keeps a saved return address valid across restart).
+ */
+export const STACK_TOP = SIGRETURN_TRAMPOLINE_ADDRESS;
 
 /** Default stack size limit (RLIMIT_STACK), in bytes. */
 export const STACK_LIMIT_BYTES_DEFAULT = 8 * 1024 * 1024;

@@ -104,3 +104,15 @@ export function signalName(sig: number): string {
   if (isRealtime(sig)) return sig === SIGRTMIN ? 'SIGRTMIN' : `SIGRTMIN+${sig - SIGRTMIN}`;
   return `signal ${sig}`;
 }
+
+/** sa_flags bits (asm-generic): epm-sighand stores them, epm-signal acts on them. */
+export const SA = {
+  NOCLDSTOP: 0x1,
+  NOCLDWAIT: 0x2,
+  SIGINFO: 0x4,
+  RESTORER: 0x04000000,
+  ONSTACK: 0x08000000,
+  RESTART: 0x10000000,
+  NODEFER: 0x40000000,
+  RESETHAND: 0x80000000,
+} as const;

@@ -2,7 +2,15 @@
 // runs ready tasks in time slices charged to the node's CPU speed on the
 // simulated clock. System calls go through the table assembled from every
 // subsystem; CPU faults end a task with the signal Linux would send.
-import { Hart, REG, type StopReason } from '@krg/arch-riscv';
+import {
+  BUS_ADRALN,
+  Hart,
+  ILL_ILLOPC,
+  REG,
+  SEGV_ACCERR,
+  SEGV_MAPERR,
+  type StopReason,
+} from '@krg/arch-riscv';
 import {
   ACCOUNTING_SLOT,
   ERRNO,
@@ -39,7 +47,7 @@ import { FILES_SLOT, FS_SLOT, HART_SLOT } from './task-slots.js';
 import type { ImageStore } from '../files/image-store.js';
 import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
-import { deliverSignals, forceFaultSignal, type SignalDeliveryHost } from './signal-delivery.js';
+import { SignalDelivery, exitChildInfo } from './signal-delivery.js';
 
 /** Thrown when a node cannot take another task (fork's EAGAIN). */
 export class NodeFull extends Error {
@@ -68,6 +76,9 @@ export interface NodeKernelOptions {
 
 export { GuestNotSupported } from './guest-not-supported.js';
 
+/** si_code of a breakpoint's SIGTRAP. */
+const TRAP_BRKPT = 1;
+
 export class NodeKernel {
   readonly id: number;
   readonly scope: Scope;
@@ -92,8 +103,8 @@ export class NodeKernel {
   readonly #runQueue: Task[] = [];
   #idle: Deferred<void> | undefined;
   readonly #sliceInstructions: number;
-  /** What signal delivery may do to this node's tasks. */
-  readonly #signalHost: SignalDeliveryHost = { exit: (task, status) => this.exit(task, status) };
+  /** Signal delivery, job control and interval timers of this node's tasks. */
+  readonly signals: SignalDelivery;
 
   constructor(options: NodeKernelOptions) {
     this.id = options.id;
@@ -123,6 +134,12 @@ export class NodeKernel {
       1,
       Math.floor((options.cost.cpuInstructionsPerSecond * TIME_SLICE_NS) / 1e9),
     );
+    this.signals = new SignalDelivery({
+      scope: this.scope,
+      services: this.#services,
+      exit: (task, status) => this.exit(task, status),
+      makeReady: (task) => this.#makeReady(task),
+    });
     this.scope.spawn(`node${this.id}:cpu`, () => this.#cpuLoop());
   }
 
@@ -181,6 +198,7 @@ export class NodeKernel {
     if (task.state === 'zombie' || task.state === 'dead') return;
     this.#cancelWaits(task.get(RUNTIME_SLOT));
     this.#settleFreeze(task, 'exited');
+    this.signals.cancelRealTimer(task);
     const i = this.#runQueue.indexOf(task);
     if (i >= 0) this.#runQueue.splice(i, 1);
     // CLONE_CHILD_CLEARTID's write and futex wake only matter to threads
@@ -207,7 +225,8 @@ export class NodeKernel {
       this.reap(task);
       return;
     }
-    if (task.exitSignal !== 0) this.#services.sendSignal(parent, task.exitSignal);
+    if (task.exitSignal !== 0)
+      this.#services.sendSignal(parent, task.exitSignal, exitChildInfo(task, status));
     parent.get(CHILD_EVENTS_SLOT).wakeAll();
   }
 
@@ -307,7 +326,11 @@ export class NodeKernel {
     const done = this.scope.defer<'frozen' | 'exited'>();
     runtime.freezeRequest = { atInstret, settle: (r) => done.resolve(r) };
     const queued = this.#runQueue.indexOf(task);
-    if (task.state === 'sleeping' || (queued >= 0 && this.#isFreezePoint(task))) {
+    if (
+      task.state === 'sleeping' ||
+      task.state === 'stopped' ||
+      (queued >= 0 && this.#isFreezePoint(task))
+    ) {
       if (queued >= 0) this.#runQueue.splice(queued, 1);
       this.#settleFreeze(task, 'frozen');
     }
@@ -386,7 +409,7 @@ export class NodeKernel {
     const runtime = task.get(RUNTIME_SLOT);
     let budget = this.#sliceInstructions;
     for (;;) {
-      deliverSignals(this.#signalHost, task);
+      this.signals.deliver(task);
       if (task.state !== 'running') return;
       if (this.#isFreezePoint(task)) {
         this.#settleFreeze(task, 'frozen');
@@ -415,7 +438,7 @@ export class NodeKernel {
       budget -= SYSCALL_COST_INSTRUCTIONS;
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
-    deliverSignals(this.#signalHost, task);
+    this.signals.deliver(task);
     if (task.state === 'running' && this.#isFreezePoint(task)) {
       this.#settleFreeze(task, 'frozen');
       return;
@@ -448,17 +471,25 @@ export class NodeKernel {
         // instruction runs again; the node's CPU waits meanwhile.
         if (await space.resolveFault(Number(stop.address), stop.access)) return false;
         const kind = space.classifyFault(Number(stop.address), stop.access);
-        forceFaultSignal(this.#signalHost, task, kind === 'oom' ? SIGNAL.SIGKILL : SIGNAL.SIGSEGV);
+        if (kind === 'oom')
+          this.exit(task, { kind: 'signaled', signal: SIGNAL.SIGKILL, coreDumped: false });
+        else
+          this.signals.forceFault(
+            task,
+            SIGNAL.SIGSEGV,
+            kind === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR,
+            stop.address,
+          );
         return false;
       }
       case 'misaligned':
-        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGBUS);
+        this.signals.forceFault(task, SIGNAL.SIGBUS, BUS_ADRALN, stop.address);
         return false;
       case 'illegal-instruction':
-        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGILL);
+        this.signals.forceFault(task, SIGNAL.SIGILL, ILL_ILLOPC, stop.pc);
         return false;
       case 'ebreak':
-        forceFaultSignal(this.#signalHost, task, SIGNAL.SIGTRAP);
+        this.signals.forceFault(task, SIGNAL.SIGTRAP, TRAP_BRKPT, stop.pc);
         return false;
     }
   }

@@ -147,6 +147,11 @@ function continueWrite(ctx: SyscallContext, file: OpenFile, data: Uint8Array): S
   return ret(done);
 }
 
+/** A handler interrupted a write that moved some bytes: it returns that count (pipe_write). */
+function partialWrite(ctx: SyscallContext): bigint | undefined {
+  return ctx.progress > 0 ? BigInt(ctx.progress) : undefined;
+}
+
 interface Iovec {
   readonly base: number;
   readonly length: number;
@@ -406,9 +411,9 @@ export const FD_IO_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 59, name: 'pipe2', handler: sysPipe2 },
   { nr: 62, name: 'lseek', handler: sysLseek },
   { nr: 63, name: 'read', handler: sysRead },
-  { nr: 64, name: 'write', handler: sysWrite },
+  { nr: 64, name: 'write', handler: sysWrite, interrupted: partialWrite },
   { nr: 65, name: 'readv', handler: sysReadv },
-  { nr: 66, name: 'writev', handler: sysWritev },
+  { nr: 66, name: 'writev', handler: sysWritev, interrupted: partialWrite },
   { nr: 67, name: 'pread64', handler: sysPread },
   { nr: 68, name: 'pwrite64', handler: sysPwrite },
   { nr: 80, name: 'fstat', handler: sysFstat },

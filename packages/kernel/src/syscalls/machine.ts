@@ -1,6 +1,7 @@
 // The machine-wide calls the kernel owns (DESIGN.md): uname, sysinfo,
 // getrandom, the clocks and sleeps on simulated time, sched_yield.
 import {
+  ERRNO,
   argAddress,
   argInt,
   argUint,
@@ -187,15 +188,47 @@ export function createMachineSyscalls(info: MachineInfo): SyscallEntry[] {
     return sleepUntil(ctx, Number(deadline < BigInt(ctx.nowNs) ? BigInt(ctx.nowNs) : deadline));
   }
 
+  /**
+   * A handler interrupted a sleep: EINTR, and the time left goes to `rem`
+   * (argument `remAt`) when the caller gave one (a bad pointer is then
+   * EFAULT, as Linux's restart path reports it).
+   */
+  function sleepInterrupted(ctx: SyscallContext, remAt: number): bigint | undefined {
+    if (ctx.args[remAt] === 0n) return undefined;
+    const left = Math.max(0, ctx.progress - ctx.nowNs);
+    const rem = new Uint8Array(16);
+    const v = new DataView(rem.buffer);
+    v.setBigInt64(0, BigInt(Math.floor(left / 1e9)), true);
+    v.setBigInt64(8, BigInt(left % 1e9), true);
+    const address = argAddress(ctx, remAt);
+    if (address === undefined || ctx.memory.writeUser(address, rem) !== 'ok')
+      return BigInt.asUintN(64, BigInt(-ERRNO.EFAULT));
+    return undefined;
+  }
+
   function sysSchedYield(): SyscallOutcome {
     return ret(0);
   }
 
   return [
-    { nr: 101, name: 'nanosleep', handler: sysNanosleep },
+    {
+      nr: 101,
+      name: 'nanosleep',
+      handler: sysNanosleep,
+      onHandler: 'eintr',
+      interrupted: (ctx) => sleepInterrupted(ctx, 1),
+    },
     { nr: 113, name: 'clock_gettime', handler: sysClockGettime },
     { nr: 114, name: 'clock_getres', handler: sysClockGetres },
-    { nr: 115, name: 'clock_nanosleep', handler: sysClockNanosleep },
+    {
+      nr: 115,
+      name: 'clock_nanosleep',
+      handler: sysClockNanosleep,
+      onHandler: 'eintr',
+      // An absolute sleep has no time left to report.
+      interrupted: (ctx) =>
+        (argInt(ctx, 1) & TIMER_ABSTIME) !== 0 ? undefined : sleepInterrupted(ctx, 3),
+    },
     { nr: 124, name: 'sched_yield', handler: sysSchedYield },
     { nr: 160, name: 'uname', handler: sysUname },
     { nr: 169, name: 'gettimeofday', handler: sysGettimeofday },
