@@ -176,6 +176,7 @@ export class Cluster {
       const shm = new ShmNode({
         kddm: booted.kddm,
         spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
+        later: (work) => void booted.rpc.scope.schedule(0, work),
       });
       const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
         this.store,

@@ -3,6 +3,7 @@
 // print exactly what qemu-riscv64 prints for the same binary (expected
 // outputs below were taken from it); the two-node runs check their own data
 // (a checksum on each side) and print the same lines as the forked run.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from '../cluster.js';
 import { startGuest } from './shm-cluster.test-util.js';
@@ -27,5 +28,16 @@ describe('shm-pingpong', () => {
     await cluster.run();
     expect(consumer.stdout() + producer.stdout()).toBe(PINGPONG);
     expect([consumer.status(), producer.status()]).toEqual([0, 0]);
+  });
+});
+
+describe('shm-errors', () => {
+  test('prints what qemu-riscv64 prints: every rule and errno of the four calls', async () => {
+    const expected = readFileSync(new URL('./shm-errors.expected.txt', import.meta.url), 'utf8');
+    const cluster = new Cluster({ nodes: 1, seed: 1 });
+    const p = startGuest(cluster, 'shm-errors', [], 0);
+    await cluster.run();
+    expect(p.stdout()).toBe(expected);
+    expect(p.status()).toBe(0);
   });
 });

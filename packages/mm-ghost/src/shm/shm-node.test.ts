@@ -30,6 +30,7 @@ function setup() {
   const shm = new ShmNode({
     kddm: new SingleNodeKddm(),
     spawn: (_name, work) => background.push(work),
+    later: (work) => work(),
   });
   const drain = async () => {
     while (background.length > 0) await background.shift()!();

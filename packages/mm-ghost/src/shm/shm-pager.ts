@@ -36,6 +36,8 @@ export class ShmPager {
     readonly pages: ShmKddmSet<Uint8Array>,
     /** Attachments of an address space changed by `delta` (shm_nattch). */
     private readonly onAttachDelta: (pager: ShmPager, delta: number) => void,
+    /** Runs `work` in a later event of the node (at the same simulated instant). */
+    private readonly later: (work: () => void) => void,
   ) {}
 
   /** Pages of the segment (the last one may be partly beyond its size, as on Linux). */
@@ -75,7 +77,10 @@ export class ShmPager {
     assert(obj !== null, 'a shm page is created on first touch');
     // Map before the put: a request the put lets through unmaps it again.
     this.#map(segPage, obj, isWrite);
-    this.pages.put(segPage);
+    // The put waits for the next event of the node: the faulting access
+    // runs first (the CPU resumes in this instant), or a request parked on
+    // the page could take it back at once and two nodes would livelock.
+    this.later(() => this.pages.put(segPage));
   }
 
   /** KDDM changed the local copy's state, or dropped it: unmap it everywhere on this node. */
