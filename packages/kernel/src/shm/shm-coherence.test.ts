@@ -15,7 +15,7 @@
 import { ROOT_CREDENTIALS } from '@krg/epm-core';
 import { AddressSpace, IPC_PRIVATE, PAGE_BYTES, ShmNode, type ShmCaller } from '@krg/mm-ghost';
 import { DEFAULT_COST_MODEL, Rng, SimEngine } from '@krg/sim-engine';
-import { describe, expect, test } from 'vitest';
+import { describe, test } from 'vitest';
 import { Fabric, type FabricNode } from '../cluster/fabric.js';
 
 const CALLER: ShmCaller = { pid: 100, credentials: ROOT_CREDENTIALS, nowS: 0 };
