@@ -45,6 +45,24 @@ export {
 export { ROOT_CREDENTIALS, Task } from './task.js';
 export { ACCOUNTING_SLOT, newAccounting } from './accounting.js';
 export { TaskHookRegistry } from './task-hooks.js';
+export {
+  TASK_LINKER,
+  TASK_NODE_NONE,
+  TASK_SET_ID,
+  assignTaskObject,
+  createTaskSet,
+  taskObjectOf,
+} from './task-object.js';
+export {
+  CHILDREN_LINKER,
+  CHILDREN_SET_ID,
+  createChildrenSet,
+  dropChild,
+  remoteChildOf,
+  upsertChild,
+} from './children-object.js';
+export { pidObjectHooks, taskObjectHooks } from './kernel-object-hooks.js';
+export { updateObject } from './kddm-op.js';
 export { importedTask, intField } from './task-import.js';
 export {
   CHILD_EVENTS_SLOT,
@@ -52,7 +70,12 @@ export {
   EXEC_STRING_BYTES_MAX,
   LIFECYCLE_SYSCALLS,
 } from './wait-syscalls.js';
-export { CLOCK_TICKS_PER_SECOND, PROCESS_SYSCALLS, encodeRusage } from './process-syscalls.js';
+export {
+  CLOCK_TICKS_PER_SECOND,
+  PROCESS_SYSCALLS,
+  TASK_NICE,
+  encodeRusage,
+} from './process-syscalls.js';
 export { TaskSlot } from './task-slot.js';
 export { SIGACTION_SLOT } from './sigaction-view.js';
 export { WaitQueue } from './wait-queue.js';
@@ -82,10 +105,14 @@ export type {
   SyscallEntry,
   SyscallHandler,
   SyscallOutcome,
+  TaskQuery,
   UserMemory,
 } from './syscall.js';
 export type { Credentials, TaskState } from './task.js';
 export type { TaskAccounting } from './accounting.js';
-export type { TaskHooks } from './task-hooks.js';
+export type { TaskChange, TaskHooks } from './task-hooks.js';
+export type { ExitState, TaskObject } from './task-object.js';
+export type { ChildrenObject, RemoteChild } from './children-object.js';
+export type { KddmOpFailure } from './kddm-op.js';
 export type { TaskImportTarget } from './task-import.js';
 export type { Disposition, SigactionEntry, SigactionView } from './sigaction-view.js';

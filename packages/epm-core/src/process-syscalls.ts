@@ -16,9 +16,9 @@ import {
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
+  type TaskQuery,
   type UserMemory,
 } from './syscall.js';
-import type { Task } from './task.js';
 import { WaitQueue } from './wait-queue.js';
 
 /** Clock ticks per second reported to user space (AT_CLKTCK, times). */
@@ -46,26 +46,53 @@ function sysGetegid(ctx: SyscallContext): SyscallOutcome {
   return ret(ctx.task.credentials.egid);
 }
 
-/** The task a pid argument names: 0 is the caller. */
-function target(ctx: SyscallContext, pid: number): Task | undefined {
-  if (pid === 0) return ctx.task;
-  const t = ctx.kernel.findTask(pid);
-  return t === undefined || t.state === 'dead' ? undefined : t;
+/**
+ * getpgid, getsid, getpriority on another process: answered by the node it
+ * runs on, found through its task object (reference §7, remote syscalls).
+ */
+async function query(ctx: SyscallContext, pid: number, what: TaskQuery): Promise<SyscallOutcome> {
+  const answer = await ctx.kernel.queryTask(ctx.task, pid, what);
+  return answer === 'ESRCH' ? fail('ESRCH') : ret(answer);
 }
 
-function sysGetpgid(ctx: SyscallContext): SyscallOutcome {
+function sysGetpgid(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
   const pid = argInt(ctx, 0);
   if (pid < 0) return fail('ESRCH');
-  const t = target(ctx, pid);
-  return t === undefined ? fail('ESRCH') : ret(t.pgid);
+  if (pid === 0 || pid === ctx.task.pid) return ret(ctx.task.pgid);
+  return query(ctx, pid, 'pgid');
 }
 
-function sysGetsid(ctx: SyscallContext): SyscallOutcome {
+function sysGetsid(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
   const pid = argInt(ctx, 0);
   if (pid < 0) return fail('ESRCH');
-  const t = target(ctx, pid);
-  return t === undefined ? fail('ESRCH') : ret(t.sid);
+  if (pid === 0 || pid === ctx.task.pid) return ret(ctx.task.sid);
+  return query(ctx, pid, 'sid');
 }
+
+const PRIO_PROCESS = 0;
+const PRIO_PGRP = 1;
+const PRIO_USER = 2;
+
+/**
+ * getpriority(PRIO_PROCESS, pid): the raw syscall returns 20 − nice (glibc
+ * turns it back into the nice value). krg has no setpriority yet, so every
+ * process has nice 0; the question still goes to the process's node.
+ * Process groups and users would need a cluster-wide walk: not supported.
+ */
+function sysGetpriority(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
+  const which = argInt(ctx, 0);
+  const who = argInt(ctx, 1);
+  if (which === PRIO_PGRP || which === PRIO_USER) return fail('ENOSYS');
+  if (which !== PRIO_PROCESS) return fail('EINVAL');
+  if (who < 0) return fail('ESRCH');
+  if (who === 0 || who === ctx.task.pid) return ret(20 - TASK_NICE);
+  return ctx.kernel
+    .queryTask(ctx.task, who, 'nice')
+    .then((nice) => (nice === 'ESRCH' ? fail('ESRCH') : ret(20 - nice)));
+}
+
+/** The nice value of every krg process (no setpriority yet). */
+export const TASK_NICE = 0;
 
 function sysSetsid(ctx: SyscallContext): SyscallOutcome {
   const task = ctx.task;
@@ -74,6 +101,7 @@ function sysSetsid(ctx: SyscallContext): SyscallOutcome {
     return fail('EPERM');
   task.sid = task.pid;
   task.pgid = task.pid;
+  ctx.kernel.taskChanged(task, { kind: 'ids' });
   return ret(task.pid);
 }
 
@@ -99,6 +127,7 @@ function sysSetpgid(ctx: SyscallContext): SyscallOutcome {
     if (!isGroupInSession) return fail('EPERM');
   }
   t.pgid = pgid;
+  ctx.kernel.taskChanged(t, { kind: 'ids' });
   return ret(0);
 }
 
@@ -245,6 +274,7 @@ export const PROCESS_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 96, name: 'set_tid_address', handler: sysSetTidAddress },
   { nr: 98, name: 'futex', handler: sysFutex },
   { nr: 99, name: 'set_robust_list', handler: sysSetRobustList },
+  { nr: 141, name: 'getpriority', handler: sysGetpriority },
   { nr: 153, name: 'times', handler: sysTimes },
   { nr: 154, name: 'setpgid', handler: sysSetpgid },
   { nr: 155, name: 'getpgid', handler: sysGetpgid },

@@ -26,7 +26,11 @@ export interface SignalInfo {
   readonly child?: { readonly status: number; readonly userNs: number; readonly systemNs: number };
 }
 import type { Task } from './task.js';
+import type { TaskChange } from './task-hooks.js';
 import type { WaitQueue } from './wait-queue.js';
+
+/** What a node answers about one of its processes for another node (Kerrighed's remote syscalls, §7). */
+export type TaskQuery = 'pgid' | 'sid' | 'nice';
 
 /** Copies between kernel and the calling task's user memory, with user-access permissions. */
 export interface UserMemory {
@@ -67,6 +71,15 @@ export interface KernelServices {
    * sets (created at the node's boot, the same static ids on every node).
    */
   kddmOf(task: Task): KddmNode;
+  /** Shared fields of `task` changed (setpgid, setsid): its lifecycle hooks publish them. */
+  taskChanged(task: Task, change: TaskChange): void;
+  /**
+   * A question about the process `pid` wherever it runs (getpgid, getsid,
+   * getpriority): a process of the caller's node answers at once; another
+   * is found through its task object's `node` and asked there over RPC.
+   * 'ESRCH' when no such process lives (or its node is gone).
+   */
+  queryTask(caller: Task, pid: number, what: TaskQuery): Promise<number | 'ESRCH'>;
   /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */
   execTask(
     task: Task,

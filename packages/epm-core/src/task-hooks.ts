@@ -8,6 +8,17 @@ import { SectionRegistrationInvalid } from './errors.js';
 import { SECTION_ORDER, type SectionName } from './ghost-section.js';
 import type { Task } from './task.js';
 
+/** What changed in a live task's shared fields (the task and children objects follow). */
+export type TaskChange =
+  /** execve replaced the program (comm). */
+  | { readonly kind: 'exec' }
+  /** setpgid or setsid changed the process group or session. */
+  | { readonly kind: 'ids' }
+  /** The parent exited and the task went to its node's init; `from` is the old parent. */
+  | { readonly kind: 'reparent'; readonly from: number }
+  /** The task exited and is a zombie now (exit status set). */
+  | { readonly kind: 'exit' };
+
 export interface TaskHooks {
   /** The ghost section of the same subsystem: it fixes the hook's place in the order. */
   readonly name: SectionName;
@@ -19,29 +30,43 @@ export interface TaskHooks {
   exec?(task: Task): void;
   /** The task exited: release what the slot holds. */
   release(task: Task): void;
+  /**
+   * The task joined its node's table (started, a forked child admitted, an
+   * import): publish what it shares with the cluster (its KDDM objects).
+   */
+  enter?(task: Task): void;
+  /** Shared fields of a task in the table changed. */
+  changed?(task: Task, change: TaskChange): void;
+  /** The task was reaped (or vanished from the table): what it published leaves the cluster. */
+  reap?(task: Task): void;
 }
 
 export class TaskHookRegistry {
   readonly #byName = new Map<SectionName, TaskHooks>();
+  /** The hooks in reference order, and reversed: every lifecycle event walks one of them. */
+  #inOrder: readonly TaskHooks[] = [];
+  #inReverse: readonly TaskHooks[] = [];
 
   register(hooks: TaskHooks): void {
     if (this.#byName.has(hooks.name))
       throw new SectionRegistrationInvalid(hooks.name, 'task hooks already registered');
     this.#byName.set(hooks.name, hooks);
+    this.#inOrder = SECTION_ORDER.flatMap((name) => {
+      const h = this.#byName.get(name);
+      return h === undefined ? [] : [h];
+    });
+    this.#inReverse = [...this.#inOrder].reverse();
   }
 
   /** Registered hooks in reference order. */
   ordered(): TaskHooks[] {
-    return SECTION_ORDER.flatMap((name) => {
-      const h = this.#byName.get(name);
-      return h === undefined ? [] : [h];
-    });
+    return [...this.#inOrder];
   }
 
   fork(parent: Task, child: Task, cloneFlags: number): void {
     const done: TaskHooks[] = [];
     try {
-      for (const h of this.ordered()) {
+      for (const h of this.#inOrder) {
         h.fork(parent, child, cloneFlags);
         done.push(h);
       }
@@ -52,10 +77,22 @@ export class TaskHookRegistry {
   }
 
   exec(task: Task): void {
-    for (const h of this.ordered()) h.exec?.(task);
+    for (const h of this.#inOrder) h.exec?.(task);
   }
 
   release(task: Task): void {
-    for (const h of this.ordered().reverse()) h.release(task);
+    for (const h of this.#inReverse) h.release(task);
+  }
+
+  enter(task: Task): void {
+    for (const h of this.#inOrder) h.enter?.(task);
+  }
+
+  changed(task: Task, change: TaskChange): void {
+    for (const h of this.#inOrder) h.changed?.(task, change);
+  }
+
+  reap(task: Task): void {
+    for (const h of this.#inReverse) h.reap?.(task);
   }
 }

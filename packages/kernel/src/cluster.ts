@@ -13,10 +13,13 @@ import {
   Task,
   TaskHookRegistry,
   WaitQueue,
+  createChildrenSet,
+  createTaskSet,
   newAccounting,
+  pidObjectHooks,
+  taskObjectHooks,
   type KernelServices,
   type SignalInfo,
-  type TaskState,
   type SyscallEntry,
 } from '@krg/epm-core';
 import { SIGHAND_HOOKS, SIGHAND_SECTION, Sighand, setSighand } from '@krg/epm-sighand';
@@ -32,6 +35,7 @@ import {
   type SignalPlatform,
 } from '@krg/epm-signal';
 import { MM_HOOKS, MM_SECTION, MM_SLOT, ShmNode } from '@krg/mm-ghost';
+import { createPidSet, createPidmapMapSet, type Pidmap } from '@krg/pid-mgmt';
 import {
   DEFAULT_COST_MODEL,
   SimEngine,
@@ -45,6 +49,8 @@ import { FdTable } from './files/fd-table.js';
 import { ImageStore } from './files/image-store.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { Fabric } from './cluster/fabric.js';
+import { PidmapHost } from './cluster/pidmap-host.js';
+import { clusterPs, queryTask, registerProcessView, type PsRow } from './cluster/process-view.js';
 import { NodeKernel } from './process/node-kernel.js';
 import { HART_SIGNAL_CPU } from './process/signal-delivery.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
@@ -85,18 +91,6 @@ export interface StartRequest {
   readonly streams: StandardStreams;
 }
 
-/** One line of `ps`. */
-export interface PsRow {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly sid: number;
-  readonly uid: number;
-  readonly node: number;
-  readonly state: TaskState;
-  readonly command: string;
-}
-
 /** 2026-01-01T00:00:00Z: a fixed simulated epoch, so runs do not depend on the host clock. */
 const DEFAULT_EPOCH_NS = 1_767_225_600_000_000_000;
 
@@ -105,10 +99,14 @@ export class Cluster {
   /** The network, the RPC layer and every node's endpoint and KDDM node. */
   readonly fabric: Fabric;
   readonly store = new ImageStore();
-  readonly nodes: readonly NodeKernel[];
+  readonly #kernels: NodeKernel[] = [];
+  readonly #pidmapHosts: PidmapHost[] = [];
   readonly #services: KernelServices;
-  readonly #hooks: TaskHookRegistry;
   readonly #sections: SectionRegistry<Task, KernelImportTarget>;
+  readonly #cost: CostModel;
+  readonly #epochNs: number;
+  readonly #signals: SignalPlatform;
+  #objectUpdateFailures = 0;
   /** Called whenever a task is reaped. */
   onTaskReaped: (task: Task) => void = () => {};
 
@@ -144,6 +142,8 @@ export class Cluster {
       memoryOf: (task) => task.get(MM_SLOT),
       reapTask: (zombie) => this.#node(zombie.node).reap(zombie),
       kddmOf: (task) => this.#node(task.node).kddm,
+      taskChanged: (task, change) => this.#node(task.node).taskChanged(task, change),
+      queryTask: (caller, pid, what) => queryTask(this.#node(caller.node), pid, what),
       execTask: (task, path, argv, envp) =>
         this.#node(task.node).execTask(task, this.store, path, argv, envp),
     };
@@ -159,61 +159,110 @@ export class Cluster {
     ]) {
       this.#sections.register(section);
     }
-    this.#hooks = new TaskHookRegistry();
-    for (const hooks of [MM_HOOKS, FS_HOOKS, FILES_HOOKS, SIGNAL_HOOKS, SIGHAND_HOOKS])
-      this.#hooks.register(hooks);
     // The CPU and ITIMER_REAL as the signal calls see them; the timer lives
     // on the node of the task.
-    const signals: SignalPlatform = {
+    this.#signals = {
       ...HART_SIGNAL_CPU,
       realTimerChanged: (task) => this.#node(task.node).signals.armRealTimer(task),
     };
-    const nodes: NodeKernel[] = [];
-    for (let id = 0; id < options.nodes; id++) {
-      const rng = this.engine.rng.fork(`node${id}`);
-      const booted = this.fabric.boot(id);
-      // The node's SysV shm over its KDDM node (mm-ghost's port; the sets are created here, at boot).
-      const shm = new ShmNode({
-        kddm: booted.kddm,
-        spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
-        later: (work) => void booted.rpc.scope.schedule(0, work),
-      });
-      const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
-        this.store,
-        signals,
-        {
-          nodeId: id,
-          epochNs,
-          rng,
-          totalMemoryBytes: 4 * 1024 ** 3,
-          cpuTimeNs: (ctx) => {
-            const acc = ctx.task.get(ACCOUNTING_SLOT);
-            return acc.userNs + acc.systemNs;
-          },
-        },
-        shm,
-      );
-      nodes.push(
-        new NodeKernel({
-          id,
-          rpc: booted.rpc,
-          kddm: booted.kddm,
-          cost: nodeCost(cost, id),
-          syscalls,
-          store: this.store,
-          services: this.#services,
-          hooks: this.#hooks,
-          rng: rng.fork('exec'),
-          onTaskReaped: (task) => this.onTaskReaped(task),
-        }),
-      );
-    }
-    this.nodes = nodes;
+    this.#cost = cost;
+    this.#epochNs = epochNs;
+    for (let id = 0; id < options.nodes; id++) this.#kernels.push(this.#bootNode(id, 1));
+    // The first pidmap-host map: every node hosts its own pidmap.
+    const mapHome = this.#kernels[0]!;
+    PidmapHost.initialMap(mapHome, this.fabric.nodeIds);
   }
 
-  /** Every live task of the cluster in pid order. */
+  /** Every node's kernel (a crashed node's, until it reboots: `isUp` false, empty table). */
+  get nodes(): readonly NodeKernel[] {
+    return this.#kernels;
+  }
+
+  /**
+   * Boots one incarnation of node `id`: its endpoint and KDDM node, the
+   * system sets (created on every node with the same static ids, reference
+   * §1.2), its task hooks — every subsystem's, plus the ones keeping its
+   * tasks' KDDM objects — its syscall table, its kernel and its services.
+   */
+  #bootNode(id: number, incarnation: number): NodeKernel {
+    const booted = this.fabric.boot(id);
+    const kddm = booted.kddm;
+    createTaskSet(kddm);
+    createPidSet(kddm);
+    createChildrenSet(kddm);
+    createPidmapMapSet(kddm);
+    const hooks = new TaskHookRegistry();
+    const onFailure = (): void => {
+      this.#objectUpdateFailures++;
+    };
+    for (const h of [
+      taskObjectHooks(kddm, onFailure),
+      pidObjectHooks(kddm, onFailure),
+      MM_HOOKS,
+      FS_HOOKS,
+      FILES_HOOKS,
+      SIGNAL_HOOKS,
+      SIGHAND_HOOKS,
+    ])
+      hooks.register(h);
+    const rng = this.engine.rng.fork(incarnation === 1 ? `node${id}` : `node${id}#${incarnation}`);
+    // The node's SysV shm over its KDDM node (mm-ghost's port; the sets are created here, at boot).
+    const shm = new ShmNode({
+      kddm,
+      spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
+      later: (work) => void booted.rpc.scope.schedule(0, work),
+    });
+    const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
+      this.store,
+      this.#signals,
+      {
+        nodeId: id,
+        epochNs: this.#epochNs,
+        rng,
+        totalMemoryBytes: 4 * 1024 ** 3,
+        cpuTimeNs: (ctx) => {
+          const acc = ctx.task.get(ACCOUNTING_SLOT);
+          return acc.userNs + acc.systemNs;
+        },
+      },
+      shm,
+    );
+    const kernel = new NodeKernel({
+      id,
+      rpc: booted.rpc,
+      kddm,
+      cost: nodeCost(this.#cost, id),
+      syscalls,
+      store: this.store,
+      services: this.#services,
+      hooks,
+      rng: rng.fork('exec'),
+      onTaskReaped: (task) => this.onTaskReaped(task),
+    });
+    registerProcessView(kernel);
+    const host = new PidmapHost(kernel, {
+      isUp: (n) => this.fabric.isUp(n),
+      nodeIds: this.fabric.nodeIds,
+    });
+    this.#pidmapHosts[id] = host;
+    const mapHome = this.fabric.nodeIds[0]!;
+    booted.rpc.onPeerDown((dead) => {
+      if (PidmapHost.heirOf(dead, this.fabric.nodeIds, (n) => this.fabric.isUp(n)) === id)
+        kernel.scope.spawn(`node${id}:adopt-pidmaps-of-${dead}`, () => host.adopt(dead));
+    });
+    booted.rpc.onPeerUp((peer) => {
+      if (peer === mapHome)
+        kernel.scope.spawn(`node${id}:reregister-pidmaps`, () => host.reregister());
+    });
+    return kernel;
+  }
+
+  /** Every task of the cluster's live nodes in pid order (the simulator's omniscient view, for tests and the CLI). */
   tasks(): Task[] {
-    return this.nodes.flatMap((n) => n.tasks()).sort((a, b) => a.pid - b.pid);
+    return this.#kernels
+      .filter((n) => n.isUp)
+      .flatMap((n) => n.tasks())
+      .sort((a, b) => a.pid - b.pid);
   }
 
   /**
@@ -222,7 +271,7 @@ export class Cluster {
    */
   findTask(pid: number): Task | undefined {
     if (pid === 1) return this.nodes[0]?.init;
-    for (const n of this.nodes) {
+    for (const n of this.#kernels) {
       const t = n.task(pid);
       if (t !== undefined) return t;
     }
@@ -237,6 +286,9 @@ export class Cluster {
    */
   start(req: StartRequest): Task | ExecFailure {
     const node = this.#node(req.node);
+    if (!node.isUp) throw new ClusterConfigInvalid(`node ${req.node} is down`);
+    if (!node.isJoined)
+      throw new ClusterConfigInvalid(`node ${req.node} is still joining (its pidmap is not back)`);
     const random = node.atRandom();
     const loaded = loadProgram(this.store, {
       path: req.path,
@@ -280,25 +332,87 @@ export class Cluster {
   }
 
   /**
-   * Every process of the cluster as `ps` shows it, in pid order, asked from
-   * node `fromNode`. Today the listing reads every node's task table
-   * directly; enumeration by RPC to each live node, as Kerrighed's /proc
-   * does, comes with the one-system-image issue.
+   * Every process of the cluster as `ps` on node `fromNode` shows it, in
+   * pid order: the node's own processes and every other live node's answer
+   * over RPC, each from the task objects of the processes it runs (as
+   * Kerrighed's /proc). To be awaited inside the simulation (a task on the
+   * engine); `runPs` drives the engine itself.
    */
-  ps(fromNode = 0): PsRow[] {
-    this.#node(fromNode);
-    return this.tasks()
-      .filter((t) => t.state !== 'dead')
-      .map((t) => ({
-        pid: t.pid,
-        ppid: t.parentPid,
-        pgid: t.pgid,
-        sid: t.sid,
-        uid: t.credentials.uid,
-        node: t.node,
-        state: t.state,
-        command: t.comm,
-      }));
+  ps(fromNode = 0): Promise<PsRow[]> {
+    const node = this.#node(fromNode);
+    if (!node.isUp) throw new ClusterConfigInvalid(`node ${fromNode} is down`);
+    const live = this.fabric.nodeIds.filter((n) => this.fabric.isUp(n));
+    return clusterPs(node, live);
+  }
+
+  /**
+   * `ps` from outside a run: runs the engine just until the answer is in
+   * (processes advance meanwhile, as they would while ps runs on a real
+   * cluster), then stops it where it was.
+   */
+  async runPs(fromNode = 0): Promise<PsRow[]> {
+    const node = this.#node(fromNode);
+    let result: { rows: PsRow[] } | { error: unknown } | undefined;
+    node.scope.spawn('ps', async () => {
+      try {
+        result = { rows: await this.ps(fromNode) };
+      } catch (error) {
+        result = { error };
+      }
+      this.engine.stop();
+    });
+    await this.engine.run();
+    if (result === undefined) throw new Error(`ps from node ${fromNode} did not finish`);
+    if ('error' in result) throw result.error;
+    return result.rows;
+  }
+
+  /**
+   * Crashes node `id` now: its processes vanish with everything volatile —
+   * no exit status, no SIGCHLD, no reap — and so do the KDDM objects it
+   * held. The other nodes notice after krg-rpc's failure-detection delay:
+   * their ps stops listing the node's processes (at once, since the node
+   * answers nothing), operations waiting on it fail instead of hanging, and
+   * its heir adopts its pidmap. See the README's crash semantics.
+   */
+  crashNode(id: number): void {
+    const node = this.#node(id);
+    if (!node.isUp) throw new ClusterConfigInvalid(`node ${id} is already down`);
+    node.crash();
+    this.fabric.crash(id);
+  }
+
+  /**
+   * Boots a crashed node again: a fresh kernel with a fresh init and an
+   * empty process table, empty KDDM sets; it takes its pidmap back from its
+   * heir. Resolves (inside the simulation) once it has joined; `start` on
+   * it throws until then.
+   */
+  rebootNode(id: number): Promise<void> {
+    const old = this.#node(id);
+    if (old.isUp) throw new ClusterConfigInvalid(`node ${id} is up: crash it first`);
+    const incarnation = this.fabric.rpc.membership.incarnationOf(id) + 1;
+    const kernel = this.#bootNode(id, incarnation);
+    kernel.isJoined = false;
+    this.#kernels[id] = kernel;
+    const host = this.#pidmapHosts[id]!;
+    const joined = kernel.scope.defer<void>();
+    kernel.scope.spawn(`node${id}:join`, async () => {
+      await host.join();
+      kernel.isJoined = true;
+      joined.resolve();
+    });
+    return joined.promise;
+  }
+
+  /** The pidmaps node `id` holds for other node ids (adopted after a crash). */
+  foreignPidmaps(id: number): ReadonlyMap<number, Pidmap> {
+    return this.#pidmapHosts[id]?.foreign ?? new Map();
+  }
+
+  /** Background KDDM object updates that failed (an object's home was down); 0 in a healthy run. */
+  get objectUpdateFailures(): number {
+    return this.#objectUpdateFailures;
   }
 
   /** Freezes a task at a safe point, or at an exact instruction count (see NodeKernel.freeze). */

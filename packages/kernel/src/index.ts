@@ -2,6 +2,16 @@
 // file table (descriptors, open file descriptions, pipes, consoles, the
 // read-only image store).
 export { Cluster, ClusterConfigInvalid } from './cluster.js';
+export { Fabric } from './cluster/fabric.js';
+export {
+  PS_SERVICE,
+  TASK_QUERY_SERVICE,
+  clusterPs,
+  localPs,
+  peekLocalPs,
+  queryTask,
+} from './cluster/process-view.js';
+export { PIDMAP_SERVICE, PidmapHost } from './cluster/pidmap-host.js';
 export { ConsoleFile, ConsoleInput } from './files/console.js';
 export { GuestNotSupported, NodeKernel } from './process/node-kernel.js';
 export { buildSyscallTable } from './syscall-table.js';
@@ -43,7 +53,9 @@ export {
   PIPE_CAPACITY_BYTES,
 } from './limits.js';
 export { AssertionError } from '@krg/epm-core';
-export type { ClusterOptions, PsRow, StandardStreams, StartRequest } from './cluster.js';
+export type { ClusterOptions, StandardStreams, StartRequest } from './cluster.js';
+export type { PsRow } from './cluster/process-view.js';
+export type { FabricNode } from './cluster/fabric.js';
 export type { ConsoleSink, HostFdKind } from './files/console.js';
 export type { ExecFailure } from './process/exec.js';
 export type { FdEntry, FdErrno, FdResult } from './files/fd-table.js';

@@ -8,8 +8,16 @@ export {
   shortPid,
 } from './pid-layout.js';
 export { Pidmap } from './pidmap.js';
+export { PID_LINKER, PID_SET_ID, createPidSet, pidHome } from './pid-object.js';
+export {
+  PIDMAP_MAP_LINKER,
+  PIDMAP_MAP_OBJECT,
+  PIDMAP_MAP_SET_ID,
+  createPidmapMapSet,
+} from './pidmap-map-object.js';
 export {
   NO_HOST,
+  adoptAfterCrash,
   emptyPidmapHosts,
   hostForReservation,
   joinNode,
@@ -34,4 +42,6 @@ export {
 } from './errors.js';
 export { AssertionError } from './assert.js';
 export type { PidmapImage, PidmapOptions } from './pidmap.js';
+export type { PidObject } from './pid-object.js';
+export type { PidmapMapObject } from './pidmap-map-object.js';
 export type { PidmapHostChange, PidmapHosts, PidmapMove } from './pidmap-host-map.js';

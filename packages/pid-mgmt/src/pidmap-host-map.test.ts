@@ -1,7 +1,14 @@
 // Goal: the pidmap-host rules of reference §7 (join, leave, adoption on
 // reservation) as pure functions. Method: one case per rule.
 import { describe, expect, test } from 'vitest';
-import { NO_HOST, emptyPidmapHosts, hostForReservation, joinNode, leaveNode } from './index.js';
+import {
+  NO_HOST,
+  adoptAfterCrash,
+  emptyPidmapHosts,
+  hostForReservation,
+  joinNode,
+  leaveNode,
+} from './index.js';
 
 const allAlive = () => true;
 
@@ -57,5 +64,27 @@ describe('hostForReservation', () => {
     expect(dead.host).toBe(2);
     expect(dead.hosts[5]).toBe(2);
     expect(emptyPidmapHosts()[5]).toBe(NO_HOST);
+  });
+});
+
+describe('adoptAfterCrash', () => {
+  test('the heir starts a fresh pidmap for every owner the dead node hosted', () => {
+    let hosts = joinNode(emptyPidmapHosts(), 1, allAlive).hosts;
+    hosts = joinNode(hosts, 2, allAlive).hosts;
+    hosts = leaveNode(hosts, 2, 1).hosts; // 1 holds 1 and 2
+    const r = adoptAfterCrash(hosts, 1, 3);
+    expect(r.moves).toEqual([
+      { kind: 'create', owner: 1, at: 3 },
+      { kind: 'create', owner: 2, at: 3 },
+    ]);
+    expect(r.hosts[1]).toBe(3);
+    expect(r.hosts[2]).toBe(3);
+    // The owner takes its map back from the heir when it rejoins.
+    expect(joinNode(r.hosts, 1, allAlive).moves).toEqual([{ kind: 'steal', owner: 1, from: 3 }]);
+  });
+
+  test('a node that hosted nothing leaves the map as it was', () => {
+    const hosts = joinNode(emptyPidmapHosts(), 1, allAlive).hosts;
+    expect(adoptAfterCrash(hosts, 5, 1)).toEqual({ hosts, moves: [] });
   });
 });

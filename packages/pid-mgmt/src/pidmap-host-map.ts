@@ -69,6 +69,27 @@ export function leaveNode(hosts: PidmapHosts, node: number, heir: number): Pidma
 }
 
 /**
+ * A node crashed (krg's rule; Kerrighed had none): the bitmaps it held are
+ * lost with it, so `heir` (the next live node in ring order) starts a fresh
+ * pidmap for each owner the dead node hosted, and becomes its host. The heir
+ * must reserve in it the PIDs of that owner's processes still alive
+ * elsewhere before the map is used; the owner takes it back when it
+ * rejoins (joinNode's steal).
+ */
+export function adoptAfterCrash(hosts: PidmapHosts, dead: number, heir: number): PidmapHostChange {
+  checkNodeId(dead);
+  checkNodeId(heir);
+  const next = [...hosts];
+  const moves: PidmapMove[] = [];
+  for (let owner = 0; owner < next.length; owner++) {
+    if (next[owner] !== dead) continue;
+    next[owner] = heir;
+    moves.push({ kind: 'create', owner, at: heir });
+  }
+  return { hosts: next, moves };
+}
+
+/**
  * Where a PID of origin `owner` must be reserved (restart, reference §6.a):
  * its live host, or else `requester` adopts a fresh bitmap for it. A host that
  * crashed took the bitmap with it; the adopter must then re-reserve the PIDs

@@ -25,6 +25,7 @@ import {
   type ErrnoName,
   type KernelServices,
   type SyscallContext,
+  type TaskChange,
   type TaskHookRegistry,
   type SyscallEntry,
   type WaitStatus,
@@ -84,7 +85,11 @@ export class NodeKernel {
   readonly scope: Scope;
   readonly rpc: RpcNode;
   readonly kddm: KddmNode;
-  readonly pidmap: Pidmap;
+  #pidmap: Pidmap;
+  /** False from a reboot until the node has its pidmap back (no PID is handed out before). */
+  isJoined = true;
+  /** False once the node crashed: its table is empty and its scope dead. */
+  isUp = true;
   readonly rng: Rng;
   readonly store: ImageStore;
   /**
@@ -111,7 +116,7 @@ export class NodeKernel {
     this.rpc = options.rpc;
     this.kddm = options.kddm;
     this.scope = options.rpc.scope;
-    this.pidmap = new Pidmap(options.id);
+    this.#pidmap = new Pidmap(options.id);
     this.rng = options.rng;
     this.store = options.store;
     this.init = new Task({
@@ -152,6 +157,33 @@ export class NodeKernel {
     return this.#tasks.get(pid);
   }
 
+  /** This node's own pidmap (the bitmap of the PIDs of node id `id`). */
+  get pidmap(): Pidmap {
+    return this.#pidmap;
+  }
+
+  /** Takes over the node's own pidmap handed back by the node that adopted it (a rebooted node joining). */
+  installPidmap(map: Pidmap): void {
+    assert(map.node === this.id, 'a node installs its own pidmap');
+    assert(this.#pidmap.count === 0, 'no PID was handed out before the join');
+    this.#pidmap = map;
+  }
+
+  /**
+   * The node crashed: every process it ran vanishes with its volatile state
+   * (no exit, no parent notified, no reap; its KDDM objects die with the
+   * node's KDDM). The scope is killed by the RPC layer.
+   */
+  crash(): void {
+    this.isUp = false;
+    for (const task of this.#tasks.values()) {
+      this.#settleFreeze(task, 'exited');
+      task.state = 'dead';
+    }
+    this.#tasks.clear();
+    this.#runQueue.length = 0;
+  }
+
   /** A new cluster PID from this node's pidmap. */
   allocPid(): number {
     if (this.#tasks.size >= TASKS_PER_NODE_MAX)
@@ -185,7 +217,14 @@ export class NodeKernel {
     task.node = this.id;
     task.state = 'running';
     this.#tasks.set(task.pid, task);
+    this.#hooks.enter(task);
     this.#makeReady(task);
+  }
+
+  /** Shared fields of a task of this node changed (setpgid, setsid): the hooks publish them. */
+  taskChanged(task: Task, change: TaskChange): void {
+    assert(this.#tasks.get(task.pid) === task, 'only a task of this node changes here');
+    this.#hooks.changed(task, change);
   }
 
   /**
@@ -206,11 +245,15 @@ export class NodeKernel {
     this.#hooks.release(task);
     task.exitStatus = status;
     task.state = 'zombie';
-    for (const child of this.#services.allTasks()) {
-      if (child.parentPid !== task.pid || child.state === 'dead') continue;
-      // Reparent to the child's node's init, which reaps zombies at once.
+    this.#hooks.changed(task, { kind: 'exit' });
+    // A child runs on its parent's node (fork is local), so this node's
+    // table holds every child; they go to this node's init, which reaps
+    // zombies at once.
+    for (const child of this.tasks()) {
+      if (child.parentPid !== task.pid) continue;
       child.parentPid = 1;
-      if (child.state === 'zombie') this.#services.reapTask(child);
+      this.#hooks.changed(child, { kind: 'reparent', from: task.pid });
+      if (child.state === 'zombie') this.reap(child);
     }
     const parent = task.parentPid === 1 ? undefined : this.#services.findTask(task.parentPid);
     if (parent === undefined || parent.state === 'zombie' || parent.state === 'dead') {
@@ -238,6 +281,7 @@ export class NodeKernel {
     );
     task.state = 'dead';
     this.#tasks.delete(task.pid);
+    this.#hooks.reap(task);
     this.pidmap.free(task.pid & 0x1fffff);
     this.#onTaskReaped(task);
   }
@@ -309,6 +353,7 @@ export class NodeKernel {
     this.#hooks.exec(task);
     installImage(task, loaded);
     task.hasExeced = true;
+    this.#hooks.changed(task, { kind: 'exec' });
     return 'ok';
   }
 

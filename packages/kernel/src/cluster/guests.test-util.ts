@@ -1,0 +1,101 @@
+// Shared by the one-system-image tests: guests from tools/guests/bin started
+// on chosen nodes, their output captured, their stdin held open or fed.
+import { readFileSync } from 'node:fs';
+import type { Task } from '@krg/epm-core';
+import { encodeWaitStatus } from '@krg/epm-core';
+import { Cluster, ConsoleInput, type PsRow } from '../index.js';
+import { peekLocalPs } from './process-view.js';
+
+export function guestBytes(name: string): Uint8Array {
+  return new Uint8Array(
+    readFileSync(new URL(`../../../../tools/guests/bin/${name}`, import.meta.url)),
+  );
+}
+
+export interface Started {
+  readonly task: Task;
+  readonly name: string;
+  readonly stdin: ConsoleInput;
+  stdout(): string;
+  /** The wait status word once reaped, else undefined. */
+  status(): number | undefined;
+}
+
+/**
+ * Starts `/bin/<name>` on `node`. With `stdin` undefined the input stays
+ * open and empty until `started.stdin.end()` (a process that blocks on
+ * read lives until then); with a string, that text then EOF.
+ */
+export function startGuest(
+  cluster: Cluster,
+  node: number,
+  name: string,
+  args: readonly string[] = [],
+  stdinText?: string,
+): Started {
+  if (!cluster.store.lookup(`/bin/${name}`).ok)
+    cluster.store.addFile(`/bin/${name}`, guestBytes(name));
+  const out: Uint8Array[] = [];
+  const stdin = new ConsoleInput('pipe');
+  let sent = false;
+  if (stdinText !== undefined) {
+    stdin.onDemand = () =>
+      cluster.engine.schedule(0, () => {
+        if (!sent && stdinText !== '') {
+          sent = true;
+          stdin.push(Buffer.from(stdinText));
+        } else stdin.end();
+      });
+  }
+  const sink = { write: (b: Uint8Array) => out.push(b.slice()) };
+  const task = cluster.start({
+    node,
+    path: `/bin/${name}`,
+    argv: [name, ...args],
+    envp: ['LANG=C'],
+    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
+  });
+  if ('errno' in task) throw new Error(`${name}: ${task.detail}`);
+  return {
+    task,
+    name,
+    stdin,
+    stdout: () => Buffer.concat(out).toString('latin1'),
+    status: () =>
+      task.state === 'dead' && task.exitStatus !== undefined
+        ? encodeWaitStatus(task.exitStatus)
+        : undefined,
+  };
+}
+
+/** What ps must show: the processes each live node actually runs, from the tasks themselves. */
+export function truth(cluster: Cluster): PsRow[] {
+  return cluster
+    .tasks()
+    .filter((t) => t.state !== 'dead')
+    .map((t) => ({
+      pid: t.pid,
+      ppid: t.parentPid,
+      pgid: t.pgid,
+      sid: t.sid,
+      uid: t.credentials.uid,
+      node: t.node,
+      state: t.state,
+      command: t.comm,
+    }));
+}
+
+/**
+ * Every live node's view of its own processes, read from its task objects
+ * without waiting: undefined if some object is not readable at once.
+ */
+export function objectView(cluster: Cluster): PsRow[] | undefined {
+  const rows: PsRow[] = [];
+  for (const node of cluster.nodes) {
+    if (!node.isUp) continue;
+    const view = peekLocalPs(node);
+    if (view.unreadable.length > 0) return undefined;
+    rows.push(...view.rows);
+  }
+  return rows.sort((a, b) => a.pid - b.pid);
+}

@@ -1,0 +1,195 @@
+// The one-system-image view of processes (reference §7 "/proc" and remote
+// syscalls): every node answers for the processes it runs, from their task
+// objects; `ps` from any node asks every live node over RPC and merges the
+// answers; a question about one process (getpgid, getsid, getpriority) is
+// routed through its task object's `node` to the node that runs it.
+import {
+  TASK_NICE,
+  TASK_NODE_NONE,
+  TASK_SET_ID,
+  type Task,
+  type TaskObject,
+  type TaskQuery,
+  type TaskState,
+} from '@krg/epm-core';
+import { KddmError, type KddmSet } from '@krg/kddm-core';
+import { RpcError } from '@krg/krg-rpc';
+import { isGlobalPid } from '@krg/pid-mgmt';
+import { assert } from '@krg/epm-core';
+import { TASKS_PER_NODE_MAX } from '../limits.js';
+import type { NodeKernel } from '../process/node-kernel.js';
+
+/** krg-rpc service ids of the process view ("PS", "TQ"). */
+export const PS_SERVICE = 0x5053;
+export const TASK_QUERY_SERVICE = 0x5451;
+
+/** One line of `ps`. */
+export interface PsRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly sid: number;
+  readonly uid: number;
+  /** The node that runs the process (its task object's `node`). */
+  readonly node: number;
+  readonly state: TaskState;
+  readonly command: string;
+}
+
+function taskSet(kernel: NodeKernel): KddmSet<TaskObject> {
+  const set = kernel.kddm.set<TaskObject>(TASK_SET_ID);
+  assert(set !== undefined, 'the task set exists on every node');
+  return set;
+}
+
+/**
+ * A row from a task object. The object carries the fields the lifecycle
+ * publishes; whether a live task is running or sleeping changes at every
+ * system call and is not published, so it is read from the task itself —
+ * as Kerrighed's per-pid /proc files are served by the node in `node`.
+ */
+function rowOf(obj: TaskObject, task: Task): PsRow {
+  return {
+    pid: obj.pid,
+    ppid: obj.parent,
+    pgid: obj.pgid,
+    sid: obj.sid,
+    uid: obj.uid,
+    node: obj.node,
+    state: obj.exitState === 'zombie' ? 'zombie' : task.state,
+    command: obj.comm,
+  };
+}
+
+/**
+ * This node's processes as its task objects describe them, read without
+ * waiting (KDDM's local fast path). An object that cannot be read at once
+ * (an update of it is still in flight) is reported in `unreadable`: the
+ * synchronous view for invariant checkers.
+ */
+export function peekLocalPs(kernel: NodeKernel): { rows: PsRow[]; unreadable: number[] } {
+  const set = taskSet(kernel);
+  const rows: PsRow[] = [];
+  const unreadable: number[] = [];
+  for (const task of kernel.tasks()) {
+    const obj = set.tryGetLocal(task.pid);
+    if (obj === undefined) {
+      unreadable.push(task.pid);
+      continue;
+    }
+    rows.push(rowOf(obj, task));
+    set.put(task.pid);
+  }
+  return { rows, unreadable };
+}
+
+/** This node's processes from their task objects, waiting for any still being updated. */
+export async function localPs(kernel: NodeKernel): Promise<PsRow[]> {
+  const set = taskSet(kernel);
+  const rows: PsRow[] = [];
+  for (const task of kernel.tasks()) {
+    let obj: TaskObject | null | undefined = set.tryGetLocal(task.pid);
+    if (obj === undefined) obj = await set.getNoFt(task.pid);
+    // A task reaped or vanished while we waited has no row.
+    if (obj !== null && task.state !== 'dead') rows.push(rowOf(obj, task));
+    set.put(task.pid);
+  }
+  return rows;
+}
+
+const STATES: readonly string[] = ['running', 'sleeping', 'stopped', 'zombie'];
+
+/** Rows received from another node, checked and bounded like any input from the network. */
+function checkRows(value: unknown, from: number): PsRow[] {
+  if (!Array.isArray(value) || value.length > TASKS_PER_NODE_MAX) return [];
+  const rows: PsRow[] = [];
+  for (const r of value as unknown[]) {
+    const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+    const ints = ['pid', 'ppid', 'pgid', 'sid', 'uid', 'node'].map((k) => o[k]);
+    if (!ints.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) continue;
+    if (typeof o.state !== 'string' || !STATES.includes(o.state)) continue;
+    if (typeof o.command !== 'string' || o.command.length > 15) continue;
+    // A node answers only for the processes it runs.
+    if (o.node !== from) continue;
+    rows.push(o as unknown as PsRow);
+  }
+  return rows;
+}
+
+/**
+ * `ps` as node `kernel` sees the cluster: its own processes, and every other
+ * live node's answer over RPC (a node that crashed meanwhile answers
+ * RpcPeerDown once its crash is noticed, and its processes are not listed).
+ */
+export async function clusterPs(kernel: NodeKernel, nodeIds: readonly number[]): Promise<PsRow[]> {
+  const others = nodeIds.filter((n) => n !== kernel.id);
+  const [own, outcomes] = await Promise.all([
+    localPs(kernel),
+    kernel.rpc.callMany(PS_SERVICE, others, null),
+  ]);
+  const rows = [...own];
+  for (const [node, outcome] of outcomes)
+    if (outcome.isOk) rows.push(...checkRows(outcome.value, node));
+  return rows.sort((a, b) => a.pid - b.pid);
+}
+
+/** The answer to a task query from the node running the task. */
+function answerLocally(task: Task, what: TaskQuery): number {
+  switch (what) {
+    case 'pgid':
+      return task.pgid;
+    case 'sid':
+      return task.sid;
+    case 'nice':
+      return TASK_NICE;
+  }
+}
+
+const QUERIES: readonly string[] = ['pgid', 'sid', 'nice'];
+
+/**
+ * getpgid/getsid/getpriority on `pid` from a task of `kernel`'s node: a
+ * local process answers at once; otherwise the task object gives the node
+ * that runs it (krg_lock_pid_location), which is asked over RPC. A process
+ * whose object is gone, or whose node is down, does not exist: ESRCH.
+ */
+export async function queryTask(
+  kernel: NodeKernel,
+  pid: number,
+  what: TaskQuery,
+): Promise<number | 'ESRCH'> {
+  const local = pid === 1 ? kernel.init : kernel.task(pid);
+  if (local !== undefined && local.state !== 'dead') return answerLocally(local, what);
+  if (!isGlobalPid(pid)) return 'ESRCH';
+  const set = taskSet(kernel);
+  let node = TASK_NODE_NONE;
+  try {
+    const obj = await set.getNoFt(pid);
+    if (obj !== null) node = obj.node;
+    set.put(pid);
+  } catch (e) {
+    if (e instanceof KddmError) return 'ESRCH';
+    throw e;
+  }
+  if (node === TASK_NODE_NONE || node === kernel.id) return 'ESRCH';
+  try {
+    const answer = await kernel.rpc.call(TASK_QUERY_SERVICE, node, { pid, what });
+    return typeof answer === 'number' ? answer : 'ESRCH';
+  } catch (e) {
+    if (e instanceof RpcError) return 'ESRCH';
+    throw e;
+  }
+}
+
+/** Offers this node's part of the view to the others (at boot). */
+export function registerProcessView(kernel: NodeKernel): void {
+  kernel.rpc.register(PS_SERVICE, () => localPs(kernel));
+  kernel.rpc.register(TASK_QUERY_SERVICE, (args) => {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    if (typeof a.pid !== 'number' || typeof a.what !== 'string' || !QUERIES.includes(a.what))
+      return Promise.resolve(null);
+    const task = kernel.task(a.pid);
+    if (task === undefined || task.state === 'dead') return Promise.resolve(null);
+    return Promise.resolve(answerLocally(task, a.what as TaskQuery));
+  });
+}
