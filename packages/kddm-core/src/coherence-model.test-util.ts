@@ -4,15 +4,18 @@
 // operation. Objects carry their incarnation (set at first touch) and the id
 // of the write that produced their value, so the checker can tell "the last
 // value released by a writer" exactly.
-import { Rng } from '@krg/sim-engine';
+import { Rng, type Scope } from '@krg/sim-engine';
 import {
   KddmError,
   KddmNoFlushDestination,
   KddmNoLocalCopy,
+  KddmNodeDown,
   KddmObjectBusy,
+  KddmObjectLost,
   KddmRemoveInProgress,
 } from './errors.js';
 import { type IoLinker } from './io-linker.js';
+import { KddmNode } from './kddm-node.js';
 import { type KddmSet } from './kddm-set.js';
 import { type NodeId } from './node-id.js';
 import { nodeSetHas } from './node-set.js';
@@ -40,6 +43,12 @@ export interface ModelOptions {
   readonly maxDelayNs: number;
   /** Verbs the tasks draw from (default: all). */
   readonly verbs?: readonly Verb[];
+  /**
+   * Membership changes to inject: node crashes at random instants and reboots
+   * of crashed nodes (default 0). Survivors hear of each change after a random
+   * failure-detection delay; the next change waits until all have.
+   */
+  readonly crashes?: number;
 }
 
 export type Verb = 'get' | 'grab' | 'tryGrab' | 'find' | 'remove' | 'flush' | 'flushTo' | 'getNoFt';
@@ -76,6 +85,8 @@ const ALLOWED_FAILURES = [
   KddmNoFlushDestination,
   KddmNoLocalCopy,
 ];
+/** With crashes, an operation on an object that died with its owner fails with these (README). */
+const CRASH_FAILURES = [KddmObjectLost, KddmNodeDown];
 
 export function randomModelOptions(seed: number, scale = 1): ModelOptions {
   const r = new Rng(seed);
@@ -103,14 +114,21 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
     minDelayNs: 1_000,
     maxDelayNs: o.maxDelayNs,
   });
-  const sets = c.nodes.map((n) =>
+  const createSet = (n: KddmNode) =>
     n.createSet<Versioned>({
       id: 9,
       linker: 'versioned',
       home: 'round-robin',
       localExclusive: o.localExclusive,
-    }),
-  );
+    });
+  const sets = c.nodes.map(createSet);
+  const kddm = [...c.nodes];
+  /** Nodes crashed and not rebooted. */
+  const down = new Set<NodeId>();
+  /** Survivors not yet told of the last membership change. */
+  let pendingNotices = 0;
+  /** Incarnations owned by a node when it crashed: lost (README "Crash semantics"). */
+  const lostIncs = new Set<number>();
   const rng = c.engine.rng.fork('tasks');
   /** inc -> value released by the last writer of that incarnation. */
   const released = new Map<number, number>();
@@ -121,7 +139,10 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
   let ops = 0;
   let checks = 0;
   let finishedTasks = 0;
-  const totalTasks = o.nodes * o.tasksPerNode;
+  let totalTasks = o.nodes * o.tasksPerNode;
+  /** Unfinished tasks per node; a crash kills them. */
+  const running = new Array<number>(o.nodes).fill(o.tasksPerNode);
+  let killedTasks = 0;
   const where = () => `seed ${o.seed} (replay: KRG_SEED=${o.seed}), t=${c.engine.nowNs}ns`;
 
   const trace: string[] = [];
@@ -135,6 +156,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
   const describe = (objId: number) =>
     sets
       .map((s, n) => {
+        if (down.has(n)) return `n${n}:DOWN`;
         const e = s.entryOf(objId);
         const v = s.peek(objId);
         return e
@@ -151,6 +173,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
       let holdersOfCopy = 0;
       let inc: number | undefined;
       sets.forEach((s, n) => {
+        if (down.has(n)) return;
         const e = s.entryOf(objId);
         if (e === undefined) return;
         if (isOwnerState(e.state) && e.state !== ObjectState.WAIT_CHG_OWN_ACK) owners++;
@@ -162,6 +185,16 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
         // Only readable copies count: a copy being handed over (WAIT_CHG_OWN_ACK) is out of reach.
         if (v === undefined || !isReadableState(e.state)) return;
         holdersOfCopy++;
+        // Once every live node has finished the recovery round, no copy of a lost object is left.
+        if (
+          lostIncs.has(v.inc) &&
+          pendingNotices === 0 &&
+          kddm.every((k, i) => down.has(i) || !k.isRecovering)
+        ) {
+          fail(
+            `n${n} still holds a copy of lost incarnation ${v.inc} of ${objId}: ${describe(objId)}`,
+          );
+        }
         if (inc === undefined) inc = v.inc;
         else if (inc !== v.inc) fail(`two incarnations of ${objId} coexist: ${describe(objId)}`);
         if (writers.get(objId)?.node !== n) {
@@ -261,7 +294,9 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
         }
       } catch (e) {
         if (e instanceof ModelViolation) throw e;
-        if (!(e instanceof KddmError) || !ALLOWED_FAILURES.some((cls) => e instanceof cls)) {
+        const allowed =
+          (o.crashes ?? 0) > 0 ? [...ALLOWED_FAILURES, ...CRASH_FAILURES] : ALLOWED_FAILURES;
+        if (!(e instanceof KddmError) || !allowed.some((cls) => e instanceof cls)) {
           throw new ModelViolation(
             `n${node} task ${t} ${kind} ${objId}: ${String(e)} — ${where()}`,
           );
@@ -272,10 +307,97 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
       check();
     }
     finishedTasks++;
+    running[node] = (running[node] ?? 0) - 1;
   };
 
   for (let n = 0; n < o.nodes; n++) {
     for (let t = 0; t < o.tasksPerNode; t++) c.scopes[n]!.spawn(`task${n}.${t}`, () => task(n, t));
+  }
+  if ((o.crashes ?? 0) > 0) {
+    const chaosRng = c.engine.rng.fork('chaos');
+    const chaos = c.engine.createScope('chaos');
+    const detectNs = 4 * o.maxDelayNs;
+    /** Tell every live node but `except` of a change, each after its own detection delay. */
+    const notify = (except: NodeId, tell: (k: KddmNode) => void) => {
+      for (let n = 0; n < o.nodes; n++) {
+        if (n === except || down.has(n)) continue;
+        pendingNotices++;
+        const k = kddm[n] as KddmNode;
+        c.engine.schedule(chaosRng.intBetween(0, detectNs), () => {
+          pendingNotices--;
+          if (kddm[n] === k && !down.has(n)) tell(k);
+          check();
+        });
+      }
+    };
+    chaos.spawn('chaos', async () => {
+      for (let i = 0; i < (o.crashes ?? 0); i++) {
+        await chaos.sleep(chaosRng.intBetween(0, 20 * o.maxDelayNs));
+        const up = Array.from({ length: o.nodes }, (_, n) => n).filter((n) => !down.has(n));
+        const reboot = down.size > 0 && (up.length <= 2 || chaosRng.chance(0.5));
+        if (reboot) {
+          const n = chaosRng.pick([...down].sort((a, b) => a - b));
+          const scope = c.engine.createScope(`node${n}-reboot${i}`);
+          const fresh = new KddmNode({
+            self: n,
+            nodeMap: Array.from({ length: o.nodes }, (_, k) => k),
+            transport: c.net.transportFor(n),
+            scheduler: scope,
+            rejoining: true,
+          });
+          fresh.registerLinker(linker);
+          sets[n] = createSet(fresh);
+          kddm[n] = fresh;
+          c.scopes[n] = scope;
+          c.net.reboot(fresh);
+          down.delete(n);
+          trace.push(`${c.engine.nowNs} REBOOT n${n}`);
+          notify(n, (k) => k.nodeUp(n));
+          // The rebooted node runs a task too.
+          totalTasks++;
+          running[n] = (running[n] ?? 0) + 1;
+          scope.spawn(`task${n}.r${i}`, () => task(n, 100 + i));
+        } else {
+          if (up.length <= 2) continue;
+          const n = chaosRng.pick(up);
+          const s = sets[n] as KddmSet<Versioned>;
+          for (let objId = 0; objId < o.objects; objId++) {
+            const e = s.entryOf(objId);
+            const v = s.peek(objId);
+            // An ownership offer to the crashed node that it had not acked yet is taken back by the
+            // offering node: the object lives on there (README "Crash semantics").
+            const offered = sets.some((other, m) => {
+              const oe = other.entryOf(objId);
+              return (
+                m !== n &&
+                !down.has(m) &&
+                oe?.state === ObjectState.WAIT_CHG_OWN_ACK &&
+                oe.chgOwnTarget === n
+              );
+            });
+            if (
+              e !== undefined &&
+              v !== undefined &&
+              isOwnerState(e.state) &&
+              e.state !== ObjectState.WAIT_CHG_OWN_ACK &&
+              !offered
+            ) {
+              lostIncs.add(v.inc);
+            }
+            if (writers.get(objId)?.node === n) writers.delete(objId);
+          }
+          (c.scopes[n] as Scope).kill();
+          c.net.crash(n);
+          down.add(n);
+          killedTasks += running[n] ?? 0;
+          running[n] = 0;
+          trace.push(`${c.engine.nowNs} CRASH n${n}`);
+          notify(n, (k) => k.nodeDown(n));
+        }
+        // The next change waits until every live node has heard of this one.
+        while (pendingNotices > 0) await chaos.sleep(detectNs);
+      }
+    });
   }
   try {
     const run = await c.engine.run({ maxEvents: MAX_MODEL_EVENTS });
@@ -290,14 +412,14 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
       { cause },
     );
   }
-  if (finishedTasks !== totalTasks) {
+  if (finishedTasks + killedTasks !== totalTasks) {
     const stuck = [];
     for (let objId = 0; objId < o.objects; objId++) stuck.push(`${objId}: ${describe(objId)}`);
     fail(
-      `deadlock: ${totalTasks - finishedTasks} of ${totalTasks} tasks never finished; ${stuck.join(' | ')}`,
+      `deadlock: ${totalTasks - finishedTasks - killedTasks} of ${totalTasks} tasks never finished; ${stuck.join(' | ')}; recovering: ${kddm.map((k, i) => (down.has(i) ? '-' : k.isRecovering ? 'R' : 'ok')).join(',')}`,
     );
   }
-  finalCheck(sets, o, fail, describe);
+  finalCheck(sets, down, o, fail, describe);
   return {
     seed: o.seed,
     ops,
@@ -311,6 +433,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
 /** At quiescence: one owner per live object, every copy in its copyset, every probable-owner chain reaches it. */
 function finalCheck(
   sets: KddmSet<Versioned>[],
+  down: ReadonlySet<NodeId>,
   o: ModelOptions,
   fail: (w: string) => never,
   describe: (objId: number) => string,
@@ -319,6 +442,7 @@ function finalCheck(
     const owners: NodeId[] = [];
     const copies: NodeId[] = [];
     sets.forEach((s, n) => {
+      if (down.has(n)) return;
       const e = s.entryOf(objId);
       if (e === undefined) return;
       if (isOwnerState(e.state)) owners.push(n);
@@ -350,11 +474,16 @@ function finalCheck(
         fail(`copy on n${n} missing from the owner's copyset: ${describe(objId)}`);
     // Every node's request reaches the owner along probable owners (no entry: the default owner).
     for (let n = 0; n < o.nodes; n++) {
+      if (down.has(n)) continue;
       let at = n;
       for (let hops = 0; at !== owner; hops++) {
         if (hops > o.nodes + 1)
           fail(
             `probable-owner chain from n${n} for ${objId} never reaches n${owner}: ${describe(objId)}`,
+          );
+        if (down.has(at))
+          fail(
+            `probable-owner chain from n${n} for ${objId} reaches down n${at}: ${describe(objId)}`,
           );
         const e = sets[at]!.entryOf(objId);
         at = e === undefined ? sets[at]!.defaultOwnerOf(objId) : e.probOwner;

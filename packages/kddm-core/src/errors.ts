@@ -165,3 +165,18 @@ export class KddmNodeDown extends KddmError {
     super(`object ${setId}:${objId}: node ${node} went down while the operation waited on it`);
   }
 }
+
+/**
+ * The object was lost while the operation waited: its owner died (or a remove
+ * of it was under way when a node died), README "Crash semantics". A new get
+ * first-touches a new incarnation.
+ */
+export class KddmObjectLost extends KddmError {
+  readonly code = 'KDDM_OBJECT_LOST';
+  constructor(
+    readonly setId: number,
+    readonly objId: number,
+  ) {
+    super(`object ${setId}:${objId} was lost with a node that went down`);
+  }
+}

@@ -17,6 +17,8 @@ export {
   KddmNotSupported,
   KddmBadMessage,
   KddmProtocolBug,
+  KddmNodeDown,
+  KddmObjectLost,
 } from './errors.js';
 export {
   MAX_NODES,
@@ -30,6 +32,11 @@ export {
   MAX_WAITERS_PER_OBJECT,
   MAX_SETS_PER_NODE,
   MAX_FROZEN_COUNT,
+  MAX_EARLY_ACK_ROUNDS,
+  MAX_RECOVERY_REPORT_OBJECTS,
+  MAX_RECOVERY_QUEUED_MESSAGES,
+  MAX_HELD_OPERATIONS,
+  MAX_REJOIN_WAIT_NS,
 } from './limits.js';
 export { isNodeId, checkNodeId } from './node-id.js';
 export type { NodeId } from './node-id.js';
@@ -104,6 +111,7 @@ export type {
   SetLookupReplyWire,
   SetDescriptorWire,
 } from './wire.js';
+export type { RecoveryWire, SetRecoveryReport } from './recovery.js';
 export { newSetCounters, totalMessages } from './set-counters.js';
 export type { SetCounters } from './set-counters.js';
 export { kddmOverRpc, KDDM_RPC_SERVICE } from './rpc-transport.js';

@@ -17,11 +17,14 @@ import { type IoLinker } from './io-linker.js';
 import { KddmSet, type HomeSpec, type SetHost } from './kddm-set.js';
 import {
   MAX_PRIVATE_DATA_BYTES,
+  MAX_RECOVERY_QUEUED_MESSAGES,
   MAX_QUEUED_MESSAGES_PER_OBJECT,
   MAX_SETS_PER_NODE,
   MAX_STATIC_SET_ID,
 } from './limits.js';
 import { checkNodeId, type NodeId } from './node-id.js';
+import { type ObjectId } from './object-id.js';
+import { RecoveryRound, type SetRecoveryReport, checkRecoveryWire } from './recovery.js';
 import {
   MIN_DYNAMIC_SET_LOCAL,
   checkSetId,
@@ -46,6 +49,14 @@ export interface KddmNodeOptions {
   readonly transport: KddmTransport;
   /** The node's scheduler (a sim-engine scope): promises of the verbs are settled through it. */
   readonly scheduler: Scheduler;
+  /**
+   * A rebooted node rejoining a running cluster (kddmOverRpc sets this up for
+   * a node's second and later incarnations through `rejoin()`). The node
+   * answers nothing and holds its local operations until the live nodes'
+   * recovery round, which they start when they see it come back, has told it
+   * what they own.
+   */
+  readonly rejoining?: boolean;
 }
 
 export interface CreateSetOptions {
@@ -80,6 +91,11 @@ export class KddmNode implements KddmEndpoint {
   /** Messages dropped because their set could not be found. */
   droppedForUnknownSet = 0;
   private readonly host: SetHost;
+  /** Nodes known to be down. */
+  private readonly down = new Set<NodeId>();
+  private readonly recovery: RecoveryRound;
+  /** Object messages that arrived during a recovery round; `post`: after this node resolved it. */
+  private queue: { from: NodeId; wire: ObjectWire; post: boolean }[] = [];
 
   constructor(options: KddmNodeOptions) {
     this.self = checkNodeId(options.self);
@@ -91,12 +107,52 @@ export class KddmNode implements KddmEndpoint {
     this.transport = options.transport;
     this.scheduler = options.scheduler;
     const transport = this.transport;
+    this.recovery = new RecoveryRound(
+      {
+        self: this.self,
+        send: (to, wire) => transport.send(to, wire),
+        report: () => this.recoveryReport(),
+        resolve: (reports) => this.resolveRecovery(reports),
+        adopt: (live) => this.adoptLive(live),
+        resume: () => this.resumeAfterRecovery(),
+      },
+      0,
+    );
     this.host = {
       self: this.self,
       nodeMap: this.nodeMap,
       scheduler: this.scheduler,
       send: (to, wire) => transport.send(to, wire),
+      down: this.down,
+      recovery: this.recovery,
     };
+    if (options.rejoining === true) this.rejoin();
+  }
+
+  /**
+   * This node is a reboot of a node the cluster knew: answer nothing until the
+   * live nodes' recovery round has told it what they own (README "Crash
+   * semantics"). Call before the node's sets are used.
+   */
+  rejoin(): void {
+    if (this.recovery.view <= 0 && !this.recovery.active) {
+      this.recovery.awaitJoin((delayNs, f) => void this.scheduler.schedule(delayNs, f));
+    }
+  }
+
+  /** Live nodes as this node sees them, ascending. */
+  liveNodes(): NodeId[] {
+    return this.nodeMap.filter((n) => !this.down.has(n));
+  }
+
+  /** True while a crash recovery round runs on this node. */
+  get isRecovering(): boolean {
+    return this.recovery.active;
+  }
+
+  /** Recovery rounds this node completed. */
+  get recoveryRounds(): number {
+    return this.recovery.completed;
   }
 
   /** Make a linker known by its name (Kerrighed registers linkers by id at boot). */
@@ -221,10 +277,116 @@ export class KddmNode implements KddmEndpoint {
       : { ...withHome, privateData: encodeValue(set.privateData) };
   }
 
-  /** Node `dead` crashed: every set forgets it (see KddmSet.nodeDown). The transport adapter calls this. */
+  /**
+   * Node `dead` crashed: every set forgets it (see KddmSet.nodeDown), then a
+   * recovery round runs (README "Crash semantics"). The transport adapter
+   * calls this once per crash; a repeated call changes nothing.
+   */
   nodeDown(dead: NodeId): void {
     checkNodeId(dead);
+    if (dead === this.self || this.down.has(dead) || !this.nodeMap.includes(dead)) return;
+    this.down.add(dead);
     for (const id of this.setIds()) this.sets.get(id)?.nodeDown(dead);
+    this.recovery.start(this.recovery.view + 1, this.liveNodes());
+  }
+
+  /** Node `node` is back (rebooted, empty): a recovery round tells it what the others own. */
+  nodeUp(node: NodeId): void {
+    checkNodeId(node);
+    if (!this.down.has(node)) return;
+    this.down.delete(node);
+    this.recovery.start(this.recovery.view + 1, this.liveNodes());
+  }
+
+  private adoptLive(live: readonly NodeId[]): void {
+    for (const n of this.nodeMap) {
+      if (n === this.self) continue;
+      if (live.includes(n)) this.down.delete(n);
+      else if (!this.down.has(n)) {
+        this.down.add(n);
+        for (const id of this.setIds()) this.sets.get(id)?.nodeDown(n);
+      }
+    }
+  }
+
+  private recoveryReport(): SetRecoveryReport[] {
+    return this.setIds().map((setId) => {
+      const set = this.sets.get(setId) as KddmSet<unknown>;
+      const early = this.queue
+        .filter((q) => !q.post && q.wire.setId === setId)
+        .map((q) => ({ from: q.from, msg: wireToMessage(q.wire).msg }));
+      return { setId, ...set.recoveryReport(early) };
+    });
+  }
+
+  private resolveRecovery(reports: ReadonlyMap<NodeId, readonly SetRecoveryReport[]>): void {
+    // Per set: the lowest live node reporting ownership of each object, minus objects being removed.
+    const owners = new Map<number, Map<ObjectId, NodeId>>();
+    const removing = new Map<number, Set<ObjectId>>();
+    for (const node of [...reports.keys()].sort((a, b) => a - b)) {
+      for (const r of reports.get(node) ?? []) {
+        let o = owners.get(r.setId);
+        if (o === undefined) owners.set(r.setId, (o = new Map<ObjectId, NodeId>()));
+        for (const objId of r.owned) if (!o.has(objId)) o.set(objId, node);
+        let rm = removing.get(r.setId);
+        if (rm === undefined) removing.set(r.setId, (rm = new Set<ObjectId>()));
+        for (const objId of r.removing) rm.add(objId);
+      }
+    }
+    for (const setId of this.setIds()) {
+      const o = owners.get(setId) ?? new Map<ObjectId, NodeId>();
+      for (const objId of removing.get(setId) ?? []) o.delete(objId);
+      this.sets.get(setId)?.resolveRecovery(o);
+    }
+    // Messages that reached us before the round: those about lost objects and old requests go.
+    this.queue = this.queue.filter((q) => {
+      const set = this.sets.get(q.wire.setId);
+      return set === undefined || set.keepAfterRecovery(wireToMessage(q.wire).msg);
+    });
+    for (const setId of this.setIds()) this.sets.get(setId)?.forgetLost();
+  }
+
+  private resumeAfterRecovery(): void {
+    const queued = this.queue;
+    this.queue = [];
+    for (const q of queued) this.receiveObject(q.from, q.wire);
+    for (const setId of this.setIds()) this.sets.get(setId)?.endRecovery();
+  }
+
+  /** An object message: to its set, parked while a recovery round runs, or queued behind a set lookup. */
+  private receiveObject(from: NodeId, wire: ObjectWire): void {
+    if (this.recovery.active) {
+      wireToMessage(wire); // validate before queueing
+      if (this.queue.length >= MAX_RECOVERY_QUEUED_MESSAGES) {
+        throw new KddmLimitExceeded(
+          'MAX_RECOVERY_QUEUED_MESSAGES',
+          MAX_RECOVERY_QUEUED_MESSAGES,
+          this.queue.length + 1,
+        );
+      }
+      this.queue.push({ from, wire, post: this.recovery.isResolved });
+      return;
+    }
+    const set = this.sets.get(wire.setId);
+    if (set !== undefined) {
+      const { msg, data } = wireToMessage(wire);
+      set.receive(from, msg, data);
+      return;
+    }
+    wireToMessage(wire); // validate before queueing
+    const p = this.startLookup(wire.setId, undefined);
+    if (!this.lookups.has(wire.setId)) {
+      this.droppedForUnknownSet++;
+      return;
+    }
+    if (p.queued.length >= MAX_QUEUED_MESSAGES_PER_OBJECT) {
+      throw new KddmLimitExceeded(
+        'MAX_QUEUED_MESSAGES_PER_OBJECT',
+        MAX_QUEUED_MESSAGES_PER_OBJECT,
+        p.queued.length + 1,
+      );
+    }
+    p.queued.push({ from, wire });
   }
 
   /** A message from `from` (called by the transport adapter). Bad messages throw KddmBadMessage and change nothing. */
@@ -232,29 +394,12 @@ export class KddmNode implements KddmEndpoint {
     checkNodeId(from);
     const wire = checkWireKind(raw);
     switch (wire.kind) {
-      case 'object': {
-        const set = this.sets.get(wire.setId);
-        if (set !== undefined) {
-          const { msg, data } = wireToMessage(wire);
-          set.receive(from, msg, data);
-          return;
-        }
-        wireToMessage(wire); // validate before queueing
-        const p = this.startLookup(wire.setId, undefined);
-        if (!this.lookups.has(wire.setId)) {
-          this.droppedForUnknownSet++;
-          return;
-        }
-        if (p.queued.length >= MAX_QUEUED_MESSAGES_PER_OBJECT) {
-          throw new KddmLimitExceeded(
-            'MAX_QUEUED_MESSAGES_PER_OBJECT',
-            MAX_QUEUED_MESSAGES_PER_OBJECT,
-            p.queued.length + 1,
-          );
-        }
-        p.queued.push({ from, wire });
+      case 'recovery':
+        this.recovery.receive(from, checkRecoveryWire(wire));
         return;
-      }
+      case 'object':
+        this.receiveObject(from, wire);
+        return;
       case 'setLookup': {
         if (!Number.isSafeInteger(wire.requestId))
           throw new KddmBadMessage('bad set lookup request id');
@@ -298,9 +443,8 @@ export class KddmNode implements KddmEndpoint {
           return;
         }
         for (const q of p.queued) {
-          const { msg, data } = wireToMessage(q.wire);
-          assert(msg.setId === set.id, 'queued message belongs to the looked-up set');
-          set.receive(q.from, msg, data);
+          assert(q.wire.setId === set.id, 'queued message belongs to the looked-up set');
+          this.receiveObject(q.from, q.wire);
         }
         return;
       }

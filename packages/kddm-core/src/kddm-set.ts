@@ -14,26 +14,34 @@ import {
   KddmNodeDown,
   KddmNotFrozen,
   KddmObjectBusy,
+  KddmObjectLost,
   KddmRemoveInProgress,
   assert,
   type KddmError,
 } from './errors.js';
-import { defaultOwner, type HomePolicy } from './home-policy.js';
+import { defaultOwner, nextPresentNode, type HomePolicy } from './home-policy.js';
 import { type IoLinker } from './io-linker.js';
 import {
+  MAX_HELD_OPERATIONS,
   MAX_OBJECT_BYTES,
   MAX_QUEUED_MESSAGES_PER_OBJECT,
   MAX_WAITERS_PER_OBJECT,
 } from './limits.js';
 import { type LocalOp, type LocalOutcome, localStep } from './local-verbs.js';
 import { type KddmMessage, MessageType } from './messages.js';
-import { nodeSetHas, nodeSetRemove } from './node-set.js';
+import { nodeSetHas, nodeSetOf, nodeSetRemove, nodeSetToArray } from './node-set.js';
 import { checkNodeId, type NodeId } from './node-id.js';
-import { type ObjectEntry, type ProtocolAction, type ProtocolContext } from './object-entry.js';
+import {
+  type ObjectEntry,
+  type ProtocolAction,
+  type ProtocolContext,
+  freshEntry,
+  message,
+} from './object-entry.js';
 import { checkObjectId, type ObjectId } from './object-id.js';
 import { handleMessage } from './object-server.js';
-import { ObjectState, isReadableState } from './object-state.js';
-import { RequestFlag } from './request-flags.js';
+import { ObjectState, isOwnerState, isReadableState, isRemovingState } from './object-state.js';
+import { RequestFlag, hasFlag } from './request-flags.js';
 import { newSetCounters, type SetCounters } from './set-counters.js';
 import { type SetId } from './set-id.js';
 import { type KddmWire, messageToWire } from './wire.js';
@@ -48,6 +56,10 @@ export interface SetHost {
   readonly nodeMap: readonly NodeId[];
   readonly scheduler: Scheduler;
   send(to: NodeId, wire: KddmWire): void;
+  /** Nodes known to be down (homes on them fall back to the next live node). Default: none. */
+  readonly down?: ReadonlySet<NodeId>;
+  /** The node's crash recovery round: while active, local operations wait and nothing is replayed. */
+  readonly recovery?: { readonly active: boolean };
 }
 
 export interface SetConfig<T> {
@@ -68,6 +80,13 @@ interface Waiter<T> {
   op: LocalOp;
   readonly value: T | undefined;
   readonly done: (c: Completion<T>) => void;
+}
+
+interface HeldOp<T> {
+  readonly objId: ObjectId;
+  readonly op: LocalOp;
+  readonly done: (c: Completion<T>) => void;
+  readonly value: T | undefined;
 }
 
 interface Parked {
@@ -91,6 +110,32 @@ function syntheticAck(
   reqId: number,
 ): KddmMessage {
   return { type, setId, objId, flags: 0, replyNode: from, reqId };
+}
+
+/** Messages of the remove path: an object they concern is reported as being removed. */
+function isRemoveMessage(type: MessageType): boolean {
+  return (
+    type === MessageType.REQ_OBJECT_REMOVE ||
+    type === MessageType.REQ_OBJECT_REMOVE_TO_MGR ||
+    type === MessageType.REMOVE_ACK ||
+    type === MessageType.REMOVE_ACK2 ||
+    type === MessageType.REMOVE_DONE
+  );
+}
+
+/** Messages that hand ownership (or the id) to their receiver. */
+function carriesOwnership(msg: KddmMessage): boolean {
+  switch (msg.type) {
+    case MessageType.OBJECT_SEND:
+      return msg.objectState !== undefined && isOwnerState(msg.objectState);
+    case MessageType.SEND_WRITE_ACCESS:
+    case MessageType.SEND_BACK_FIRST_TOUCH:
+      return true;
+    case MessageType.NO_OBJECT_SEND:
+      return hasFlag(msg.flags, RequestFlag.SEND_OWNERSHIP);
+    default:
+      return false;
+  }
 }
 
 function sameEntry(a: ObjectEntry | undefined, b: ObjectEntry | undefined): boolean {
@@ -134,6 +179,11 @@ function homePolicyOf<T>(home: HomeSpec, linker: IoLinker<T>): HomePolicy {
   return { kind: 'fixed', node: checkNodeId(home.fixed) };
 }
 
+/** Verbs that may send messages; during a recovery round they wait for its end. */
+function isRemoteVerb(op: LocalOp): boolean {
+  return op.verb === 'get' || op.verb === 'grab' || op.verb === 'remove' || op.verb === 'flush';
+}
+
 const GET = 0;
 
 /** isReadableState as a table indexed by state, for the fast path. */
@@ -167,6 +217,10 @@ export class KddmSet<T> {
   private depth = 0;
   /** Round ids handed to protocol steps: unique per set on this node. */
   private nextRound = 1;
+  /** Local operations started while a recovery round runs. */
+  private readonly heldOps: HeldOp<T>[] = [];
+  /** During the end of a recovery round: objects found lost. */
+  private lost: Set<ObjectId> | undefined = undefined;
 
   constructor(
     private readonly host: SetHost,
@@ -188,7 +242,14 @@ export class KddmSet<T> {
 
   /** The default owner (home) of `objId` over the current node map. */
   defaultOwnerOf(objId: ObjectId): NodeId {
-    return defaultOwner(this.policy, objId, this.host.nodeMap, this.host.self);
+    const home = defaultOwner(this.policy, objId, this.host.nodeMap, this.host.self);
+    const down = this.host.down;
+    if (down === undefined || down.size === 0 || !down.has(home)) return home;
+    // The home is down: the next live node answers for it until it is back.
+    return nextPresentNode(
+      home,
+      this.host.nodeMap.filter((n) => !down.has(n)),
+    );
   }
 
   private ctx(objId: ObjectId): ProtocolContext {
@@ -270,6 +331,9 @@ export class KddmSet<T> {
   /** kddm_flush_object: drop the local copy, keeping one in the cluster (pushed to `dest` if ours is the only one). */
   async flush(objId: ObjectId, dest?: NodeId): Promise<void> {
     if (dest !== undefined) checkNodeId(dest);
+    // The object would die with its destination.
+    if (dest !== undefined && this.host.down?.has(dest) === true)
+      throw new KddmNodeDown(this.id, objId, dest);
     await this.verb(objId, { verb: 'flush', dest, waiting: false });
   }
 
@@ -324,6 +388,7 @@ export class KddmSet<T> {
     if (slot === undefined) return undefined;
     const e = slot.entry;
     if (e === undefined || slot.waiters.length !== 0 || slot.obj === undefined) return undefined;
+    if (this.host.recovery?.active === true) return undefined;
     if (kind === GET ? !READABLE[e.state] : e.state !== ObjectState.WRITE_OWNER) return undefined;
     if (this.isLocalExclusive && e.frozenCount > 0) return undefined;
     bumpHolds(e, 1);
@@ -336,12 +401,13 @@ export class KddmSet<T> {
   // ---- node crash ------------------------------------------------------------
 
   /**
-   * Node `dead` crashed (its copies and requests are gone). What is sound
-   * without a recovery round (README "Crash semantics"): acks and remove acks
-   * it owed count as received, an ownership offer to it counts as declined,
-   * it leaves every copyset and rmset, requests it made that are parked here
-   * are dropped, and local operations waiting on a request sent to it fail
-   * with KddmNodeDown.
+   * Node `dead` crashed (its copies and requests are gone). What a survivor
+   * settles at once, before the recovery round: acks and remove acks the dead
+   * node owed count as received, an ownership offer to it counts as declined
+   * (or the offer is taken back when nobody else holds a copy), it leaves every
+   * copyset and rmset, and its requests parked here are dropped. The node's
+   * recovery round then resolves what the dead node owned (README "Crash
+   * semantics").
    */
   nodeDown(dead: NodeId): void {
     checkNodeId(dead);
@@ -372,14 +438,38 @@ export class KddmSet<T> {
       owed.push(syntheticAck(MessageType.INVALIDATION_ACK, this.id, objId, dead, e.round));
     }
     if (e.state === ObjectState.WAIT_CHG_OWN_ACK && e.chgOwnTarget === dead) {
-      owed.push(syntheticAck(MessageType.INVALIDATION_ACK, this.id, objId, dead, e.round));
+      if (nodeSetToArray(nodeSetRemove(e.copyset, dead)).length === 0) {
+        // Nobody else to hand the object to (the decline would push it to the dead node): keep it.
+        this.apply(
+          objId,
+          slot,
+          {
+            ...e,
+            state: ObjectState.READ_OWNER,
+            copyset: nodeSetOf(this.host.self),
+            chgOwnTarget: undefined,
+            round: 0,
+          },
+          [],
+          undefined,
+          undefined,
+        );
+      } else {
+        owed.push(syntheticAck(MessageType.INVALIDATION_ACK, this.id, objId, dead, e.round));
+      }
     }
     if (e.state === ObjectState.WAIT_OBJ_RM_ACK && nodeSetHas(e.rmset, dead)) {
       owed.push(syntheticAck(MessageType.REMOVE_ACK, this.id, objId, dead, 0));
     }
     for (const m of owed) {
       const r = handleMessage(slot.entry, dead, m, ctx);
-      if (r.kind === 'handled') this.apply(objId, slot, r.entry, r.actions, undefined, undefined);
+      // A held object defers the answer like any other: it is replayed after the put.
+      if (r.kind === 'defer') {
+        const parkedAlready = slot.parked.some(
+          (p) => p.from === dead && p.msg.type === m.type && p.msg.reqId === m.reqId,
+        );
+        if (!parkedAlready) this.park(slot, { from: dead, msg: m, data: undefined });
+      } else this.apply(objId, slot, r.entry, r.actions, undefined, undefined);
     }
     const cur = slot.entry;
     if (cur !== undefined && (nodeSetHas(cur.copyset, dead) || nodeSetHas(cur.rmset, dead))) {
@@ -396,34 +486,183 @@ export class KddmSet<T> {
         undefined,
       );
     }
-    const now = slot.entry;
-    if (
-      now !== undefined &&
-      now.probOwner === dead &&
-      (now.state === ObjectState.WAIT_OBJ_READ || now.state === ObjectState.WAIT_OBJ_WRITE)
-    ) {
-      // Our request went to the dead node: give up on it (a late answer is recognised as stale).
-      const home = this.defaultOwnerOf(objId);
+    this.settle(objId, slot);
+    this.dropIfEmpty(objId, slot);
+  }
+
+  // ---- crash recovery round ------------------------------------------------
+
+  /**
+   * What this node reports in a recovery round (phase 2): the objects it owns
+   * (owner states, or ownership in a message that reached it before its
+   * sender's mark) and the objects being removed. `early` are this set's
+   * object messages parked by the node during the round, in arrival order.
+   */
+  recoveryReport(early: readonly { from: NodeId; msg: KddmMessage }[]): {
+    owned: ObjectId[];
+    removing: ObjectId[];
+  } {
+    const owned = new Set<ObjectId>();
+    const removing = new Set<ObjectId>();
+    for (const [objId, slot] of this.slots) {
+      const e = slot.entry;
+      if (e !== undefined) {
+        if (isRemovingState(e.state) || e.ack2Pending || e.ownedRmset !== undefined)
+          removing.add(objId);
+        else if (isOwnerState(e.state)) owned.add(objId);
+      }
+      for (const p of slot.parked) if (isRemoveMessage(p.msg.type)) removing.add(objId);
+    }
+    for (const { msg } of early) {
+      if (isRemoveMessage(msg.type)) removing.add(msg.objId);
+      else if (carriesOwnership(msg)) owned.add(msg.objId);
+    }
+    for (const o of removing) owned.delete(o);
+    return {
+      owned: [...owned].sort((a, b) => a - b),
+      removing: [...removing].sort((a, b) => a - b),
+    };
+  }
+
+  /**
+   * The round is complete: `owners` names a surviving owner of every object
+   * that still exists and is not being removed (the lowest reporting node).
+   * Objects not in it are gone (their owner died, or a remove was under way):
+   * copies and entries are dropped, operations waiting on them fail with
+   * KddmObjectLost (removes and flushes are done). Surviving objects keep
+   * their owner; other nodes point at it, re-send requests that were waiting
+   * (they may have gone through a dead node), and the home gets an entry
+   * pointing at the owner if it had none (a rebooted home), so nobody
+   * first-touches a surviving object. Owners still collecting invalidation
+   * acks invalidate again (an invalidation sent by a dead node is lost).
+   */
+  resolveRecovery(owners: ReadonlyMap<ObjectId, NodeId>): void {
+    this.depth++;
+    try {
+      const ids = new Set<ObjectId>(this.slots.keys());
+      for (const objId of owners.keys())
+        if (this.defaultOwnerOf(objId) === this.host.self) ids.add(objId);
+      this.lost = new Set<ObjectId>();
+      for (const objId of [...ids].sort((a, b) => a - b)) {
+        const owner = owners.get(objId);
+        if (owner === undefined) this.dropLost(objId);
+        else this.repoint(objId, owner);
+      }
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** After resolveRecovery: should a message parked before the round be replayed? */
+  keepAfterRecovery(msg: KddmMessage): boolean {
+    if (this.lost?.has(msg.objId)) return false;
+    // Every requester re-sends after the round; an old request would be served twice.
+    return msg.type !== MessageType.REQ_OBJECT_COPY;
+  }
+
+  /** After the round's messages were filtered: lost objects need no more remembering. */
+  forgetLost(): void {
+    this.lost = undefined;
+  }
+
+  /** The round is over everywhere: local operations held during it start now, in order. */
+  endRecovery(): void {
+    for (const [objId, slot] of [...this.slots]) {
+      this.depth++;
+      try {
+        this.settle(objId, slot);
+        this.dropIfEmpty(objId, slot);
+      } finally {
+        this.leave();
+      }
+    }
+    for (const h of this.heldOps.splice(0)) this.startOp(h.objId, h.op, h.done, h.value);
+  }
+
+  private dropLost(objId: ObjectId): void {
+    this.lost?.add(objId);
+    const slot = this.slots.get(objId);
+    if (slot === undefined) return;
+    slot.parked = [];
+    const e = slot.entry;
+    const actions: ProtocolAction[] = slot.obj !== undefined ? [{ kind: 'invalidate' }] : [];
+    // A local holder keeps its hold (its put must work) on an entry that is no longer readable.
+    const next: ObjectEntry | undefined =
+      e !== undefined && e.frozenCount > 0
+        ? { ...freshEntry(this.ctx(objId)), frozenCount: e.frozenCount }
+        : undefined;
+    this.apply(objId, slot, next, actions, undefined, undefined);
+    for (const w of slot.waiters.splice(0)) {
+      const verb = w.op.verb;
+      const done = w.done;
+      const c: Completion<T> =
+        verb === 'remove' || verb === 'flush'
+          ? { ok: true, value: null }
+          : { ok: false, error: new KddmObjectLost(this.id, objId) };
+      this.completions.push(() => done(c));
+    }
+    this.dropIfEmpty(objId, slot);
+  }
+
+  private repoint(objId: ObjectId, owner: NodeId): void {
+    const slot = this.slotOf(objId);
+    const e = slot.entry;
+    const ctx = this.ctx(objId);
+    if (e === undefined) {
+      // We are the home and knew nothing of it (a rebooted home): point at the owner.
+      if (owner !== this.host.self) {
+        this.apply(
+          objId,
+          slot,
+          { ...freshEntry(ctx), state: ObjectState.INV_COPY, probOwner: owner },
+          [],
+          undefined,
+          undefined,
+        );
+      }
+    } else if (isOwnerState(e.state)) {
+      if (e.state === ObjectState.WAIT_ACK_INV || e.state === ObjectState.WAIT_ACK_WRITE) {
+        const again = nodeSetToArray(nodeSetRemove(e.copyset, this.host.self)).map(
+          (to): ProtocolAction => ({
+            kind: 'send',
+            to,
+            msg: message(ctx, MessageType.REQ_OBJECT_INVALID, this.host.self, {
+              reqId: e.round,
+              version: e.version,
+            }),
+          }),
+        );
+        this.apply(objId, slot, e, again, undefined, undefined);
+      }
+    } else if (owner !== this.host.self) {
+      const waiting =
+        e.state === ObjectState.WAIT_OBJ_READ || e.state === ObjectState.WAIT_OBJ_WRITE;
       this.apply(
         objId,
         slot,
         {
-          ...now,
-          state: now.hasObject ? ObjectState.READ_COPY : ObjectState.INV_COPY,
-          probOwner: home === dead || home === this.host.self ? now.probOwner : home,
-          round: 0,
+          ...e,
+          probOwner: owner,
+          ...(waiting
+            ? {
+                state: e.hasObject ? ObjectState.READ_COPY : ObjectState.INV_COPY,
+                round: 0,
+                invalidatedAt: 0,
+              }
+            : {}),
         },
         [],
         undefined,
         undefined,
       );
-      for (const w of slot.waiters.splice(0)) {
-        const error = new KddmNodeDown(this.id, objId, dead);
-        const done = w.done;
-        this.completions.push(() => done({ ok: false, error }));
+      // Waiting get/grab ask again (their request may have died with a node).
+      if (waiting) {
+        for (const w of slot.waiters) {
+          if (w.op.verb === 'get' || w.op.verb === 'grab') w.op = { ...w.op, waiting: false };
+        }
       }
     }
-    this.settle(objId, slot);
+    slot.parked = slot.parked.filter((p) => p.msg.type !== MessageType.REQ_OBJECT_COPY);
     this.dropIfEmpty(objId, slot);
   }
 
@@ -476,6 +715,17 @@ export class KddmSet<T> {
    */
   startOp(objId: ObjectId, op: LocalOp, done: (c: Completion<T>) => void, value?: T): void {
     checkObjectId(objId);
+    if (this.host.recovery?.active === true && isRemoteVerb(op)) {
+      // A recovery round runs: nothing may be asked of other nodes until it ends.
+      if (this.heldOps.length >= MAX_HELD_OPERATIONS)
+        throw new KddmLimitExceeded(
+          'MAX_HELD_OPERATIONS',
+          MAX_HELD_OPERATIONS,
+          this.heldOps.length + 1,
+        );
+      this.heldOps.push({ objId, op, done, value });
+      return;
+    }
     this.count(op);
     const slot = this.slotOf(objId);
     if (slot.waiters.length >= MAX_WAITERS_PER_OBJECT) {
@@ -514,6 +764,12 @@ export class KddmSet<T> {
       } else {
         if (r.unexpected !== undefined) this.counters.unexpected++;
         this.apply(msg.objId, slot, r.entry, r.actions, data, undefined);
+        // A message may name a node that is down since it was sent (a REMOVE_DONE listing it, a
+        // copyset handed over with ownership): forget it as at its crash.
+        const down = this.host.down;
+        if (down !== undefined && down.size > 0) {
+          for (const d of [...down].sort((a, b) => a - b)) this.forgetNode(msg.objId, slot, d);
+        }
         this.settle(msg.objId, slot);
       }
       this.dropIfEmpty(msg.objId, slot);
@@ -595,6 +851,8 @@ export class KddmSet<T> {
 
   /** Re-step waiting operations (oldest first) and replay parked messages until nothing moves. */
   private settle(objId: ObjectId, slot: Slot<T>): void {
+    // During a recovery round nothing moves: the round's end settles every object.
+    if (this.host.recovery?.active === true) return;
     for (let round = 0; ; round++) {
       assert(round < WAIT_CAP_ROUNDS, `object ${this.id}:${objId} settles`);
       let moved = false;

@@ -41,3 +41,19 @@ export const MAX_FROZEN_COUNT = 65_536;
 
 /** Write rounds one object entry may hold early invalidation acks for (a bug guard). */
 export const MAX_EARLY_ACK_ROUNDS = 64;
+
+/** Objects one node may report (owned + being removed, all sets) in one recovery round. */
+export const MAX_RECOVERY_REPORT_OBJECTS = 1 << 20;
+
+/** Object messages a node parks while a recovery round runs. */
+export const MAX_RECOVERY_QUEUED_MESSAGES = 1 << 16;
+
+/** Local operations a set holds while a recovery round runs. */
+export const MAX_HELD_OPERATIONS = 1 << 16;
+
+/**
+ * How long a rebooted node waits for a live node's recovery round before it
+ * concludes it is alone (every other node down): 1 s of simulated time, far
+ * above a failure-detection delay plus a message delay.
+ */
+export const MAX_REJOIN_WAIT_NS = 1_000_000_000;

@@ -2,7 +2,7 @@
 import { FaultInjector, SimEngine } from '@krg/sim-engine';
 import { RpcLayer, SimNetwork } from '@krg/krg-rpc';
 import { describe, expect, it } from 'vitest';
-import { KddmNodeDown } from './errors.js';
+import { KddmObjectLost } from './errors.js';
 import { KddmNode } from './kddm-node.js';
 import { type KddmSet } from './kddm-set.js';
 import { kddmOverRpc } from './rpc-transport.js';
@@ -123,12 +123,13 @@ describe('KDDM over krg-rpc', () => {
     expect(log).toEqual(['wrote 2', 'n1 reads 2']);
   });
 
-  it('an operation waiting on a request sent to a crashed node fails with KddmNodeDown', async () => {
+  it('an operation waiting on an object whose owner crashed fails with KddmObjectLost after the recovery round', async () => {
     const c = rpcCluster(3, 6, false, { fixed: 0 });
     const [s0, s1] = c.sets as [KddmSet<Box>, KddmSet<Box>];
     const errors: unknown[] = [];
+    const values: number[] = [];
     c.rpc.node(0)!.scope.spawn('holder', async () => {
-      await s0.grab(2); // held, never put: node 0 crashes with it
+      (await s0.grab(2))!.value = 7; // held, never put: node 0 crashes with it
     });
     c.rpc.node(1)!.scope.spawn('reader', async () => {
       await c.rpc.node(1)!.scope.sleep(1_000_000);
@@ -137,9 +138,14 @@ describe('KDDM over krg-rpc', () => {
         c.rpc.crash(0);
       });
       await s1.get(2).catch((e: unknown) => errors.push(e));
+      // The object is gone with its owner: a new get first-touches a new incarnation.
+      values.push((await s1.get(2))!.value);
+      s1.put(2);
     });
     await c.engine.run();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(KddmNodeDown);
+    expect(errors[0]).toBeInstanceOf(KddmObjectLost);
+    expect(values).toEqual([0]);
+    expect(c.kddm[1]!.recoveryRounds).toBe(1);
   });
 });

@@ -59,6 +59,9 @@ export function kddmOverRpc(node: RpcNode, serviceId: number = KDDM_RPC_SERVICE)
     attach(e: KddmEndpoint): void {
       endpoint = e;
       node.onPeerDown((peer) => e.nodeDown(peer));
+      node.onPeerUp((peer) => e.nodeUp?.(peer));
+      // A second or later incarnation rejoins: it answers nothing before the recovery round.
+      if (node.incarnation > 1) e.rejoin?.();
       for (const q of queued.splice(0)) e.receive(q.from, q.wire);
     },
     get badMessages() {

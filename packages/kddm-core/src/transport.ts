@@ -20,4 +20,8 @@ export interface KddmEndpoint {
   receive(from: NodeId, wire: KddmWire): void;
   /** Node `dead` crashed or left (membership). */
   nodeDown(dead: NodeId): void;
+  /** Node `node` is back (a reboot: a fresh node with the same id). */
+  nodeUp?(node: NodeId): void;
+  /** This endpoint is a rebooted node: hold everything until the live nodes' recovery round. */
+  rejoin?(): void;
 }

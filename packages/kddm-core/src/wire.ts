@@ -10,6 +10,7 @@ import { nodeSetFromArray, nodeSetToArray } from './node-set.js';
 import { isObjectId } from './object-id.js';
 import { isObjectState } from './object-state.js';
 import { ALL_REQUEST_FLAGS } from './request-flags.js';
+import { type RecoveryWire } from './recovery.js';
 import { isSetId, type SetId } from './set-id.js';
 
 /** One object-server message. */
@@ -57,7 +58,8 @@ export interface SetLookupReplyWire {
   readonly descriptor?: SetDescriptorWire;
 }
 
-export type KddmWire = ObjectWire | SetLookupWire | SetLookupReplyWire;
+/** Object messages, set lookups, and the crash recovery round's marks and reports. */
+export type KddmWire = ObjectWire | SetLookupWire | SetLookupReplyWire | RecoveryWire;
 
 const TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 
@@ -163,7 +165,7 @@ export function checkDescriptor(d: SetDescriptorWire, setId: SetId): SetDescript
 export function checkWireKind(w: unknown): KddmWire {
   if (typeof w !== 'object' || w === null) bad('not an object');
   const kind = (w as { kind?: unknown }).kind;
-  if (kind !== 'object' && kind !== 'setLookup' && kind !== 'setLookupReply')
+  if (kind !== 'object' && kind !== 'setLookup' && kind !== 'setLookupReply' && kind !== 'recovery')
     bad(`kind ${String(kind)}`);
   return w as KddmWire;
 }
