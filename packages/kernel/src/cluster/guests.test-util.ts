@@ -99,3 +99,34 @@ export function objectView(cluster: Cluster): PsRow[] | undefined {
   }
   return rows.sort((a, b) => a.pid - b.pid);
 }
+
+/** A frozen task may still be woken (its state flips to running): ps compares liveness, not R/S. */
+export function settled(rows: readonly PsRow[]): PsRow[] {
+  return rows.map((r) => ({ ...r, state: r.state === 'zombie' ? 'zombie' : 'running' }));
+}
+
+/**
+ * Freezes every live task (again and again, as tasks fork while the first
+ * freezes settle), asks ps from every live node, thaws; runs inside the
+ * engine, so the cluster stands still while ps runs.
+ */
+export async function psEverywhereFrozen(
+  cluster: Cluster,
+): Promise<{ answers: PsRow[][]; truth: PsRow[] }> {
+  const frozen: Task[] = [];
+  for (;;) {
+    const more = cluster
+      .tasks()
+      .filter((t) => t.state !== 'zombie' && t.state !== 'dead' && !frozen.includes(t));
+    if (more.length === 0) break;
+    const results = await Promise.all(more.map((t) => cluster.freeze(t)));
+    more.forEach((t, i) => {
+      if (results[i] === 'frozen') frozen.push(t);
+    });
+  }
+  const seen = truth(cluster);
+  const live = cluster.nodes.filter((n) => n.isUp).map((n) => n.id);
+  const answers = await Promise.all(live.map((n) => cluster.ps(n)));
+  for (const t of frozen) if (t.state !== 'dead') cluster.nodes[t.node]!.thaw(t);
+  return { answers: answers.map(settled), truth: settled(seen) };
+}

@@ -15,10 +15,13 @@ import {
   joinNode,
   origNode,
   shortPid,
+  NODES_MAX,
   type PidmapHostChange,
+  type PidmapHosts,
   type PidmapMapObject,
+  type PidmapMove,
 } from '@krg/pid-mgmt';
-import { KddmError, type KddmSet } from '@krg/kddm-core';
+import type { KddmSet } from '@krg/kddm-core';
 import { RpcError } from '@krg/krg-rpc';
 import { assert } from '@krg/epm-core';
 import type { NodeKernel } from '../process/node-kernel.js';
@@ -45,7 +48,7 @@ export class PidmapHost {
   constructor(kernel: NodeKernel, options: PidmapHostOptions) {
     this.#kernel = kernel;
     this.#options = options;
-    kernel.rpc.register(PIDMAP_SERVICE, (args) => Promise.resolve(this.#handOver(args)));
+    kernel.rpc.register(PIDMAP_SERVICE, (args) => this.#serve(args));
   }
 
   #map(): KddmSet<PidmapMapObject> {
@@ -54,9 +57,16 @@ export class PidmapHost {
     return set;
   }
 
+  #serve(args: unknown): Promise<unknown> {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    if (a.op === 'steal') return Promise.resolve(this.#handOver(a.owner));
+    const request = checkMapRequest(a);
+    if (request === undefined) return Promise.resolve(null);
+    return this.#applyHere(request);
+  }
+
   /** A rebooted owner takes its pidmap back (EPM_PIDMAP_STEAL): the image, and this node forgets it. */
-  #handOver(args: unknown): unknown {
-    const owner = (args as { owner?: unknown } | null)?.owner;
+  #handOver(owner: unknown): unknown {
     if (typeof owner !== 'number') return null;
     const map = this.foreign.get(owner);
     if (map === undefined) return null;
@@ -64,26 +74,38 @@ export class PidmapHost {
     return map.toImage();
   }
 
-  /** Applies a map change under the map object's write lock; false if the map's home is down. */
-  async #change(
-    rule: (hosts: PidmapMapObject['hosts']) => PidmapHostChange,
-  ): Promise<PidmapHostChange | undefined> {
+  /**
+   * Applies a map change on the map's home (this node), under the object's
+   * write lock. The map's ownership never leaves its home: KDDM cannot yet
+   * recover an object whose owner crashed (kddm-core README), and the map
+   * must outlive any node but its home.
+   */
+  async #applyHere(request: MapRequest): Promise<PidmapHostChange | null> {
     const set = this.#map();
-    // The map lives on its home only (round-robin home of object 0): while
-    // that node is down there is no map to change (reregister on its return).
-    if (!this.#options.isUp(set.defaultOwnerOf(PIDMAP_MAP_OBJECT))) {
+    if (set.defaultOwnerOf(PIDMAP_MAP_OBJECT) !== this.#kernel.id) return null;
+    const obj = set.tryGrabLocal(PIDMAP_MAP_OBJECT) ?? (await set.grab(PIDMAP_MAP_OBJECT));
+    assert(obj !== null, 'grab with first touch returns the map');
+    const change = applyMapRequest(obj.hosts, request, this.#options.isUp);
+    obj.hosts = change.hosts;
+    set.put(PIDMAP_MAP_OBJECT);
+    return change;
+  }
+
+  /** Asks the map's home to apply a change; undefined if the home is down (reregister on its return). */
+  async #change(request: MapRequest): Promise<PidmapHostChange | undefined> {
+    const home = this.#map().defaultOwnerOf(PIDMAP_MAP_OBJECT);
+    if (home === this.#kernel.id) return (await this.#applyHere(request)) ?? undefined;
+    if (!this.#options.isUp(home)) {
       this.failures++;
       return undefined;
     }
     try {
-      const obj = await set.grab(PIDMAP_MAP_OBJECT);
-      assert(obj !== null, 'grab with first touch returns the map');
-      const change = rule(obj.hosts);
-      obj.hosts = change.hosts;
-      set.put(PIDMAP_MAP_OBJECT);
+      const answer = await this.#kernel.rpc.call(PIDMAP_SERVICE, home, request);
+      const change = checkChange(answer);
+      if (change === undefined) this.failures++;
       return change;
     } catch (e) {
-      if (!(e instanceof KddmError)) throw e;
+      if (!(e instanceof RpcError)) throw e;
       this.failures++;
       return undefined;
     }
@@ -123,13 +145,16 @@ export class PidmapHost {
    */
   async join(): Promise<void> {
     const self = this.#kernel.id;
-    const change = await this.#change((hosts) => joinNode(hosts, self, this.#options.isUp));
+    const change = await this.#change({ op: 'join', node: self });
     if (change === undefined) return;
     for (const move of change.moves) {
       if (move.kind !== 'steal') continue;
       let image: unknown = null;
       try {
-        image = await this.#kernel.rpc.call(PIDMAP_SERVICE, move.from, { owner: self });
+        image = await this.#kernel.rpc.call(PIDMAP_SERVICE, move.from, {
+          op: 'steal',
+          owner: self,
+        });
       } catch (e) {
         if (!(e instanceof RpcError)) throw e;
       }
@@ -145,7 +170,7 @@ export class PidmapHost {
    */
   async adopt(dead: number): Promise<void> {
     const self = this.#kernel.id;
-    const change = await this.#change((hosts) => adoptAfterCrash(hosts, dead, self));
+    const change = await this.#change({ op: 'adopt', node: dead, heir: self });
     if (change === undefined || change.moves.length === 0) return;
     const live = this.#options.nodeIds.filter((n) => n !== dead && this.#options.isUp(n));
     const rows = await clusterPs(this.#kernel, live);
@@ -165,11 +190,7 @@ export class PidmapHost {
   async reregister(): Promise<void> {
     const self = this.#kernel.id;
     const owners = [self, ...this.foreign.keys()];
-    await this.#change((hosts) => {
-      const next = [...hosts];
-      for (const owner of owners) next[owner] = self;
-      return { hosts: next, moves: [] };
-    });
+    await this.#change({ op: 'register', node: self, owners });
   }
 
   /** The heir of `dead`: the next live node after it in ring order (every node computes the same). */
@@ -177,4 +198,67 @@ export class PidmapHost {
     const ring = [...nodeIds.filter((n) => n > dead), ...nodeIds.filter((n) => n < dead)];
     return ring.find(isUp) ?? dead;
   }
+}
+
+/** A change of the pidmap-host map, as sent to the map's home. */
+type MapRequest =
+  | { readonly op: 'join'; readonly node: number }
+  | { readonly op: 'adopt'; readonly node: number; readonly heir: number }
+  | { readonly op: 'register'; readonly node: number; readonly owners: readonly number[] };
+
+const isNode = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < NODES_MAX;
+
+/** A request from the network, checked field by field. */
+function checkMapRequest(a: Record<string, unknown>): MapRequest | undefined {
+  if (!isNode(a.node)) return undefined;
+  if (a.op === 'join') return { op: 'join', node: a.node };
+  if (a.op === 'adopt' && isNode(a.heir)) return { op: 'adopt', node: a.node, heir: a.heir };
+  if (
+    a.op === 'register' &&
+    Array.isArray(a.owners) &&
+    a.owners.length <= NODES_MAX &&
+    a.owners.every(isNode)
+  )
+    return { op: 'register', node: a.node, owners: a.owners };
+  return undefined;
+}
+
+/** pid-mgmt's rules, applied to the map. */
+function applyMapRequest(
+  hosts: PidmapHosts,
+  request: MapRequest,
+  isUp: (n: number) => boolean,
+): PidmapHostChange {
+  switch (request.op) {
+    case 'join':
+      return joinNode(hosts, request.node, isUp);
+    case 'adopt':
+      return adoptAfterCrash(hosts, request.node, request.heir);
+    case 'register': {
+      const next = [...hosts];
+      for (const owner of request.owners) next[owner] = request.node;
+      return { hosts: next, moves: [] };
+    }
+  }
+}
+
+const MOVE_KINDS: readonly string[] = ['steal', 'inject', 'create'];
+
+/** The home's answer, checked (moves only; the map itself stays at the home). */
+function checkChange(answer: unknown): PidmapHostChange | undefined {
+  const a = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<
+    string,
+    unknown
+  >;
+  if (!Array.isArray(a.hosts) || a.hosts.length !== NODES_MAX || !Array.isArray(a.moves))
+    return undefined;
+  const moves: PidmapMove[] = [];
+  for (const m of a.moves as unknown[]) {
+    const r = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+    if (typeof r.kind !== 'string' || !MOVE_KINDS.includes(r.kind) || !isNode(r.owner))
+      return undefined;
+    moves.push(r as unknown as PidmapMove);
+  }
+  return { hosts: a.hosts as number[], moves };
 }

@@ -599,6 +599,11 @@ export class NodeKernel {
       runtime.timer = this.scope.schedule(Math.max(0, untilNs - this.scope.nowNs), wake);
     // A signal that arrived while the call ran must not be slept through.
     if (hasDeliverableSignal(task)) wake();
+    // A freeze asked for while the task ran is granted here: a sleeping
+    // task is at a safe point (its call runs again when woken), and a
+    // freeze left pending on a sleeper could wait for ever.
+    if (task.state === 'sleeping' && runtime.freezeRequest !== undefined)
+      this.#settleFreeze(task, 'frozen');
   }
 
   #cancelWaits(runtime: TaskRuntime): void {
