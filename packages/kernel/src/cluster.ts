@@ -34,7 +34,7 @@ import {
   sigInfoOf,
   type SignalPlatform,
 } from '@krg/epm-signal';
-import { MM_HOOKS, MM_SECTION, MM_SLOT, ShmNode } from '@krg/mm-ghost';
+import { MM_HOOKS, MM_SLOT, ShmNode, createMmSection } from '@krg/mm-ghost';
 import { createPidSet, createPidmapMapSet, type Pidmap } from '@krg/pid-mgmt';
 import {
   DEFAULT_COST_MODEL,
@@ -103,6 +103,8 @@ export class Cluster {
   readonly #pidmapHosts: PidmapHost[] = [];
   readonly #services: KernelServices;
   readonly #sections: SectionRegistry<Task, KernelImportTarget>;
+  /** Each node's SysV shm (its current incarnation's), by node id. */
+  readonly #shm: ShmNode[] = [];
   readonly #cost: CostModel;
   readonly #epochNs: number;
   readonly #signals: SignalPlatform;
@@ -151,7 +153,8 @@ export class Cluster {
     for (const section of [
       TASK_SECTION,
       PIDS_SECTION,
-      MM_SECTION,
+      // An import reattaches shm mappings through the SysV shm of the node it lands on.
+      createMmSection<KernelImportTarget>((target) => this.#shm[target.node.id]),
       FS_SECTION,
       FILES_SECTION,
       SIGNAL_SECTION,
@@ -212,6 +215,7 @@ export class Cluster {
       spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
       later: (work) => void booted.rpc.scope.schedule(0, work),
     });
+    this.#shm[id] = shm;
     const syscalls: Map<number, SyscallEntry> = buildSyscallTable(
       this.store,
       this.#signals,

@@ -98,8 +98,10 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     const vma = this.map.vmas.find(address);
     if (vma === undefined || vma.kind !== 'shm' || !allows(vma, access))
       return Promise.resolve(false);
+    // A released space (its process exited while its CPU stopped) keeps its
+    // mappings but no segments: nothing to resolve.
     const link = this.#shm.get(vma.shmId ?? -1);
-    assert(link !== undefined, 'a shm mapping has its segment attached');
+    if (link === undefined) return Promise.resolve(false);
     const segPage = shmPageOf(vma, address);
     if (segPage >= link.pager.pageCount) return Promise.resolve(false);
     return link.pager.fault(segPage, access).then(() => true);
@@ -145,6 +147,24 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       this.munmap(v.start, v.end - v.start);
     }
     return 'ok';
+  }
+
+  /**
+   * Connects the shm mappings an import rebuilt (restart, migration) to
+   * their segment's pager on this node, counting them as attachments.
+   */
+  reattachShm(pager: ShmPager): void {
+    assert(!this.#shm.has(pager.shmId), 'a segment is reattached once');
+    this.#shm.set(pager.shmId, { pager, vmas: 0 });
+    this.#syncShm();
+  }
+
+  /** Segment ids of the shm mappings, attached or not yet reattached, ascending. */
+  shmIdsMapped(): number[] {
+    const ids = new Set<number>();
+    for (const v of this.map.vmas.list())
+      if (v.kind === 'shm' && v.shmId !== undefined) ids.add(v.shmId);
+    return [...ids].sort((a, b) => a - b);
   }
 
   /** Segments attached now, by id ascending. */
@@ -350,10 +370,6 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     const space = new AddressSpace();
     space.map.vmas.replaceAll(vmas);
     space.map.restoreBrk(startBrk, brk);
-    assert(
-      vmas.every((v) => v.kind !== 'shm'),
-      'shm mappings are reattached through their segment, not rebuilt',
-    );
     for (const [index, bytes] of pages) {
       assert(
         space.map.vmas.find(index * PAGE_BYTES) !== undefined,

@@ -14,12 +14,12 @@ export {
 } from './address-map.js';
 export { AddressSpace } from './address-space.js';
 export { MM_HOOKS, MM_SLOT, MM_SYSCALLS } from './mm-syscalls.js';
-export { MM_SECTION } from './mm-section.js';
+export { MM_SECTION, createMmSection } from './mm-section.js';
 export { ShmNode } from './shm/shm-node.js';
 export { ShmPager } from './shm/shm-pager.js';
 export { SingleNodeKddm } from './shm/single-node-kddm.js';
 export { createShmSyscalls } from './shm/shm-syscalls.js';
-export { ShmBadUsage, ShmGhostNotSupported } from './shm/shm-errors.js';
+export { ShmBadUsage } from './shm/shm-errors.js';
 export { SHMID_SET_ID, SHMKEY_SET_ID, SHMMAP_SET_ID } from './shm/kddm-port.js';
 export {
   IPC_CREAT,

@@ -11,11 +11,11 @@ import {
   type Task,
   type TaskImportTarget,
 } from '@krg/epm-core';
-import { PAGE_RUN_MAX_PAGES } from '@krg/ghost-io';
+import { PAGE_RUN_MAX_PAGES, type GhostReader, type GhostWriter } from '@krg/ghost-io';
 import { AddressSpace } from './address-space.js';
 import { MMAP_MIN_ADDR, PAGE_BYTES, PAGES_PER_SPACE_MAX, TASK_SIZE, VMAS_MAX } from './limits.js';
 import { MM_SLOT } from './mm-syscalls.js';
-import { ShmGhostNotSupported } from './shm/shm-errors.js';
+import type { ShmNode } from './shm/shm-node.js';
 import type { Vma, VmaKind } from './vma.js';
 
 const SECTION = 'mm';
@@ -66,87 +66,119 @@ function checkVmas(raw: unknown): Vma[] {
   return out;
 }
 
-export const MM_SECTION: GhostSection<Task, TaskImportTarget> = {
-  name: 'mm',
-  version: 1,
-  async export(task, ghost) {
-    const space = task.get(MM_SLOT);
-    // Refused before anything is written (a section's refusal, as Kerrighed's -EBUSY checks).
-    const shmIds = space.shmIds();
-    if (shmIds.length > 0) throw new ShmGhostNotSupported(task.pid, shmIds);
-    await ghost.writeRecord({
-      vmas: space.map.vmas.list(),
-      startBrk: space.map.startBrk,
-      brk: space.map.brk,
-    });
-    // Runs of contiguous resident pages: (first page index, pages).
-    const pages = space.residentEntries();
-    const runs: [number, Uint8Array[]][] = [];
-    for (const [index, bytes] of pages) {
-      const last = runs[runs.length - 1];
-      if (
-        last !== undefined &&
-        last[0] + last[1].length === index &&
-        last[1].length < PAGE_RUN_MAX_PAGES
-      )
-        last[1].push(bytes);
-      else runs.push([index, [bytes]]);
-    }
-    await ghost.writeU32(runs.length);
-    for (const [first, run] of runs) {
-      await ghost.writeU64(BigInt(first));
-      await ghost.writePages(Buffer.concat(run));
-    }
-  },
-  async import(target, ghost) {
-    const task = importedTask(target, SECTION);
-    const header = await ghost.readRecord();
-    const vmas = checkVmas((header as Record<string, unknown> | null)?.vmas);
-    if (vmas.some((v) => v.kind === 'shm'))
+/**
+ * The mm section of a kernel whose nodes run SysV shm: `shmOf` gives the
+ * ShmNode of the node an import lands on. A shm mapping is saved as its
+ * VMA (segment id, offset, rights), never its pages: they live in the
+ * segment's KDDM set, and an import reattaches the mapping to the segment,
+ * which must still exist (it survives while its home node lives and it is
+ * not destroyed: a process killed after a checkpoint is one detach, and
+ * IPC_RMID plus the last detach destroys it).
+ */
+export function createMmSection<I extends TaskImportTarget>(
+  shmOf: (target: I) => ShmNode | undefined,
+): GhostSection<Task, I> {
+  return {
+    name: 'mm',
+    version: 2,
+    export: exportMm,
+    import: (target, ghost) => importMm(target, ghost, shmOf(target)),
+    unimport: unimportMm,
+  };
+}
+
+/** The mm section of a kernel without SysV shm: an import with shm mappings fails. */
+export const MM_SECTION: GhostSection<Task, TaskImportTarget> = createMmSection(() => undefined);
+
+async function exportMm(task: Task, ghost: GhostWriter): Promise<void> {
+  const space = task.get(MM_SLOT);
+  await ghost.writeRecord({
+    vmas: space.map.vmas.list(),
+    startBrk: space.map.startBrk,
+    brk: space.map.brk,
+  });
+  // Runs of contiguous resident pages: (first page index, pages).
+  const pages = space.residentEntries();
+  const runs: [number, Uint8Array[]][] = [];
+  for (const [index, bytes] of pages) {
+    const last = runs[runs.length - 1];
+    if (
+      last !== undefined &&
+      last[0] + last[1].length === index &&
+      last[1].length < PAGE_RUN_MAX_PAGES
+    )
+      last[1].push(bytes);
+    else runs.push([index, [bytes]]);
+  }
+  await ghost.writeU32(runs.length);
+  for (const [first, run] of runs) {
+    await ghost.writeU64(BigInt(first));
+    await ghost.writePages(Buffer.concat(run));
+  }
+}
+
+async function importMm(
+  target: TaskImportTarget,
+  ghost: GhostReader,
+  shm: ShmNode | undefined,
+): Promise<void> {
+  const task = importedTask(target, SECTION);
+  const header = await ghost.readRecord();
+  const vmas = checkVmas((header as Record<string, unknown> | null)?.vmas);
+  if (shm === undefined && vmas.some((v) => v.kind === 'shm'))
+    throw new ProcessImportFailed(SECTION, 'no SysV shm mappings (this kernel has no shm)', 'shm');
+  const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
+  const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
+  const runCount = await ghost.readU32();
+  if (runCount > PAGES_PER_SPACE_MAX)
+    throw new ProcessImportFailed(
+      SECTION,
+      `at most ${PAGES_PER_SPACE_MAX} page runs`,
+      String(runCount),
+    );
+  const pages: [number, Uint8Array][] = [];
+  for (let i = 0; i < runCount; i++) {
+    const first = await ghost.readU64();
+    const bytes = await ghost.readPages();
+    const count = bytes.length / PAGE_BYTES;
+    if (first > BigInt(TASK_SIZE / PAGE_BYTES) || pages.length + count > PAGES_PER_SPACE_MAX) {
       throw new ProcessImportFailed(
         SECTION,
-        'no SysV shm mappings (not supported in a ghost yet)',
-        'shm',
+        'pages inside the user range and the page budget',
+        String(first),
       );
-    const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
-    const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
-    const runCount = await ghost.readU32();
-    if (runCount > PAGES_PER_SPACE_MAX)
-      throw new ProcessImportFailed(
-        SECTION,
-        `at most ${PAGES_PER_SPACE_MAX} page runs`,
-        String(runCount),
-      );
-    const pages: [number, Uint8Array][] = [];
-    for (let i = 0; i < runCount; i++) {
-      const first = await ghost.readU64();
-      const bytes = await ghost.readPages();
-      const count = bytes.length / PAGE_BYTES;
-      if (first > BigInt(TASK_SIZE / PAGE_BYTES) || pages.length + count > PAGES_PER_SPACE_MAX) {
+    }
+    for (let p = 0; p < count; p++) {
+      const index = Number(first) + p;
+      if (!vmas.some((v) => v.start <= index * PAGE_BYTES && index * PAGE_BYTES < v.end)) {
         throw new ProcessImportFailed(
           SECTION,
-          'pages inside the user range and the page budget',
-          String(first),
+          'every saved page inside a saved mapping',
+          `page ${index}`,
         );
       }
-      for (let p = 0; p < count; p++) {
-        const index = Number(first) + p;
-        if (!vmas.some((v) => v.start <= index * PAGE_BYTES && index * PAGE_BYTES < v.end)) {
-          throw new ProcessImportFailed(
-            SECTION,
-            'every saved page inside a saved mapping',
-            `page ${index}`,
-          );
-        }
-        pages.push([index, bytes.slice(p * PAGE_BYTES, (p + 1) * PAGE_BYTES)]);
-      }
+      pages.push([index, bytes.slice(p * PAGE_BYTES, (p + 1) * PAGE_BYTES)]);
     }
-    task.set(MM_SLOT, AddressSpace.fromParts(vmas, startBrk, brk, pages));
-  },
-  async unimport(target) {
-    const task = target.task;
-    if (task === undefined || !task.has(MM_SLOT)) return;
-    task.get(MM_SLOT).release();
-    task.delete(MM_SLOT);
-  },
-};
+  }
+  const space = AddressSpace.fromParts(vmas, startBrk, brk, pages);
+  if (shm !== undefined) {
+    const failed = await shm.reattach(space);
+    if (failed !== undefined) {
+      space.release();
+      throw new ProcessImportFailed(
+        SECTION,
+        'a live SysV shm segment for every shm mapping',
+        `segment ${failed}`,
+      );
+    }
+  }
+  task.set(MM_SLOT, space);
+}
+
+function unimportMm(target: TaskImportTarget): Promise<void> {
+  const task = target.task;
+  if (task === undefined || !task.has(MM_SLOT)) return Promise.resolve();
+  task.get(MM_SLOT).release();
+  task.delete(MM_SLOT);
+  return Promise.resolve();
+}

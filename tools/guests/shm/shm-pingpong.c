@@ -8,8 +8,9 @@
  *   shm-pingpong                 parent produces, a forked child consumes
  *                                (IPC_PRIVATE segment; the differential
  *                                against qemu-riscv64)
- *   shm-pingpong producer [key]  two separate processes meeting on a key
- *   shm-pingpong consumer [key]  (krg starts them on two nodes)
+ *   shm-pingpong producer [key [rounds]]  two separate processes meeting on
+ *   shm-pingpong consumer [key [rounds]]  a key (krg starts them on two nodes)
+ *   shm-pingpong rmid [key]      removes the key's segment (silent on success)
  *
  * The consumer prints first in every mode, so the concatenated output of
  * the two-process mode equals the forked mode's.
@@ -28,7 +29,10 @@
 #define PAGE 4096
 #define DATA_PAGES 4
 #define SEG_BYTES ((2 + DATA_PAGES) * PAGE)
-#define ROUNDS 48
+#define ROUNDS_DEFAULT 48
+#define ROUNDS_MAX 1000
+
+static uint32_t rounds = ROUNDS_DEFAULT;
 #define FIXED_ADDR ((void *)0x1000000000UL)
 #define DEFAULT_KEY 0x6b726753
 
@@ -57,7 +61,7 @@ static void wait_until(volatile uint32_t *word, uint32_t value) {
 static void produce(void *base) {
   struct layout l = at(base);
   uint32_t h = 2166136261u, x = 12345;
-  for (uint32_t r = 0; r < ROUNDS; r++) {
+  for (uint32_t r = 0; r < rounds; r++) {
     for (size_t i = 0; i < DATA_PAGES * PAGE; i++) {
       x = x * 1103515245u + 12345u;
       l.data[i] = (unsigned char)(x >> 16);
@@ -66,20 +70,20 @@ static void produce(void *base) {
     __atomic_store_n(l.written, r + 1, __ATOMIC_RELEASE);
     wait_until(l.read, r + 1);
   }
-  printf("producer: rounds=%d bytes=%d fnv1a=%08x\n", ROUNDS, ROUNDS * DATA_PAGES * PAGE, h);
+  printf("producer: rounds=%u bytes=%u fnv1a=%08x\n", rounds, rounds * DATA_PAGES * PAGE, h);
 }
 
 static void consume(void *base) {
   struct layout l = at(base);
   static unsigned char copy[DATA_PAGES * PAGE];
   uint32_t h = 2166136261u;
-  for (uint32_t r = 0; r < ROUNDS; r++) {
+  for (uint32_t r = 0; r < rounds; r++) {
     wait_until(l.written, r + 1);
     memcpy(copy, l.data, sizeof copy);
     h = fnv(h, copy, sizeof copy);
     __atomic_store_n(l.read, r + 1, __ATOMIC_RELEASE);
   }
-  printf("consumer: rounds=%d bytes=%d fnv1a=%08x\n", ROUNDS, ROUNDS * DATA_PAGES * PAGE, h);
+  printf("consumer: rounds=%u bytes=%u fnv1a=%08x\n", rounds, rounds * DATA_PAGES * PAGE, h);
   fflush(stdout);
 }
 
@@ -99,6 +103,11 @@ static void *attach_fixed(int id) {
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "fork";
   key_t key = argc > 2 ? (key_t)strtol(argv[2], NULL, 0) : DEFAULT_KEY;
+  if (argc > 3) {
+    long n = strtol(argv[3], NULL, 0);
+    if (n < 1 || n > ROUNDS_MAX) return printf("rounds: 1..%d\n", ROUNDS_MAX), 2;
+    rounds = (uint32_t)n;
+  }
   if (strcmp(mode, "fork") == 0) {
     int id = shmget(IPC_PRIVATE, SEG_BYTES, IPC_CREAT | 0600);
     if (id < 0) return printf("shmget: %s\n", strerror(errno)), 1;
@@ -143,6 +152,11 @@ int main(int argc, char **argv) {
     shmdt(base);
     return 0;
   }
-  printf("usage: shm-pingpong [fork | producer [key] | consumer [key]]\n");
+  if (strcmp(mode, "rmid") == 0) {
+    int id = shmget(key, 0, 0);
+    if (id < 0 || shmctl(id, IPC_RMID, NULL) != 0) return printf("rmid: %s\n", strerror(errno)), 1;
+    return 0;
+  }
+  printf("usage: shm-pingpong [fork | producer [key [rounds]] | consumer [key [rounds]] | rmid [key]]\n");
   return 2;
 }

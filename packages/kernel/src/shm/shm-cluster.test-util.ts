@@ -2,7 +2,8 @@
 // process printed and how it ended (the SysV shm tests start two processes
 // on two nodes: remote fork comes with migration).
 import { readFileSync } from 'node:fs';
-import { Cluster } from '../cluster.js';
+import type { Task } from '@krg/epm-core';
+import { Cluster, type StandardStreams } from '../cluster.js';
 import { ConsoleInput } from '../files/console.js';
 
 export const guest = (name: string): Uint8Array =>
@@ -10,6 +11,9 @@ export const guest = (name: string): Uint8Array =>
 
 export interface Started {
   readonly pid: number;
+  readonly task: Task;
+  /** The process's console streams (a restarted copy reattaches to them). */
+  readonly streams: StandardStreams;
   stdout(): string;
   status(): number | undefined;
 }
@@ -25,21 +29,24 @@ export function startGuest(
   const out: Uint8Array[] = [];
   const stdin = new ConsoleInput('pipe');
   stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
+  const sink = { write: (b: Uint8Array) => out.push(b.slice()) };
+  const streams: StandardStreams = {
+    stdin,
+    stdout: { sink, kind: 'pipe' },
+    stderr: { sink, kind: 'pipe' },
+  };
   const task = cluster.start({
     node,
     path: `/bin/${name}`,
     argv: [name, ...argv],
     envp: ['PATH=/bin', 'LANG=C'],
-    streams: {
-      stdin,
-      stdout: { sink: { write: (b) => out.push(b.slice()) }, kind: 'pipe' },
-      stderr: { sink: { write: (b) => out.push(b.slice()) }, kind: 'pipe' },
-    },
+    streams,
   });
   if ('errno' in task) throw new Error(`cannot start ${name}: ${task.detail}`);
   let status: number | undefined;
   const previous = cluster.onTaskReaped;
   cluster.onTaskReaped = (t) => {
+    // A restarted copy reuses the pid: its end, reaped last, is the one that counts.
     if (t.pid === task.pid) {
       const s = t.exitStatus;
       status = s?.kind === 'exited' ? s.code : 128 + (s?.kind === 'signaled' ? s.signal : 0);
@@ -48,6 +55,8 @@ export function startGuest(
   };
   return {
     pid: task.pid,
+    task,
+    streams,
     stdout: () => Buffer.concat(out).toString(),
     status: () => status,
   };

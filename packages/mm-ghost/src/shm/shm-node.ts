@@ -270,6 +270,44 @@ export class ShmNode {
     }
   }
 
+  /**
+   * Reattaches the shm mappings of an imported address space (restart,
+   * migration) to their segments: each must still be the live segment its
+   * id names and as large as its mappings. The id of the first segment that
+   * is not, with nothing attached; undefined when all are reattached.
+   */
+  async reattach(space: AddressSpace): Promise<number | undefined> {
+    const ids = space.shmIdsMapped();
+    for (const shmId of ids) {
+      const split = splitShmId(shmId);
+      if (split === undefined) return this.#undoReattach(space, shmId);
+      const d = await this.#descriptors.grab(split.index);
+      assert(d !== null, 'descriptors are created on first touch');
+      try {
+        const pageCount = Math.ceil(d.sizeBytes / PAGE_BYTES);
+        const fits = space.map.vmas
+          .list()
+          .every(
+            (v) =>
+              v.kind !== 'shm' ||
+              v.shmId !== shmId ||
+              v.offset + (v.end - v.start) <= pageCount * PAGE_BYTES,
+          );
+        if (!isSegment(d, shmId) || !fits) return this.#undoReattach(space, shmId);
+        space.reattachShm(await this.#pagerOf(shmId, d));
+        this.#applyPending(shmId, d);
+      } finally {
+        this.#descriptors.put(split.index);
+      }
+    }
+    return undefined;
+  }
+
+  /** A failed reattach: the caller releases the space, which detaches what was reattached. */
+  #undoReattach(_space: AddressSpace, failed: number): number {
+    return failed;
+  }
+
   /** shmdt: detaches the segment attached at `addr`. */
   async detach(caller: ShmCaller, space: AddressSpace, addr: number): Promise<ShmResult<0>> {
     const vma = space.map.vmas.find(addr);
