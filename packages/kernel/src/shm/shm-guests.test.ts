@@ -5,6 +5,7 @@
 // (a checksum on each side) and print the same lines as the forked run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { Rng } from '@krg/sim-engine';
 import { Cluster } from '../cluster.js';
 import { startGuest } from './shm-cluster.test-util.js';
 
@@ -39,5 +40,31 @@ describe('shm-errors', () => {
     await cluster.run();
     expect(p.stdout()).toBe(expected);
     expect(p.status()).toBe(0);
+  });
+});
+
+describe('shm-pingpong with random placement', () => {
+  test('the same output for every seed, node pair and start order', async () => {
+    const seed0 = Number(process.env.KRG_SEED ?? 77);
+    for (let i = 0; i < 4; i++) {
+      const seed = seed0 + i;
+      const rng = new Rng(seed);
+      const cluster = new Cluster({ nodes: 4, seed });
+      const [consumerNode, producerNode] = [rng.nextInt(4), rng.nextInt(4)];
+      const args = (role: string) => [role, '0x6b726753', '8'];
+      const producerFirst = rng.chance(0.5);
+      const producer = producerFirst
+        ? startGuest(cluster, 'shm-pingpong', args('producer'), producerNode)
+        : undefined;
+      const consumer = startGuest(cluster, 'shm-pingpong', args('consumer'), consumerNode);
+      const p = producer ?? startGuest(cluster, 'shm-pingpong', args('producer'), producerNode);
+      await cluster.run();
+      const where = `seed ${seed} (KRG_SEED=${seed0}): consumer on ${consumerNode}, producer on ${producerNode}`;
+      expect(consumer.stdout() + p.stdout(), where).toBe(
+        'consumer: rounds=8 bytes=131072 fnv1a=84b86339\n' +
+          'producer: rounds=8 bytes=131072 fnv1a=84b86339\n',
+      );
+      expect([consumer.status(), p.status()], where).toEqual([0, 0]);
+    }
   });
 });

@@ -1,0 +1,148 @@
+// SysV shm benchmark (issue 9). Two figures, each beside a baseline
+// measured in the same run:
+//  1. A page written alternately by two processes on two nodes (every write
+//     takes the page over through KDDM: a grab, invalidations, the 4 KiB
+//     object on the wire) against the same alternation by two processes on
+//     one node (the page stays mapped: no KDDM traffic). Wall transfers per
+//     second, simulated time and KDDM messages per transfer.
+//  2. The shm-pingpong guest (48 rounds of 16 KiB): producer and consumer on
+//     two nodes, against parent and child on one node, and against
+//     qemu-riscv64 running the one-node form natively.
+// Run from packages/kernel: nice node --conditions=@krg/source --import tsx bench/shm.bench.ts
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { ROOT_CREDENTIALS } from '@krg/epm-core';
+import { AddressSpace, IPC_PRIVATE, PAGE_BYTES, ShmNode, type ShmCaller } from '@krg/mm-ghost';
+import { DEFAULT_COST_MODEL, SimEngine } from '@krg/sim-engine';
+import { Fabric } from '../src/cluster/fabric.js';
+import { Cluster, ConsoleInput } from '../src/index.js';
+
+const CALLER: ShmCaller = { pid: 1, credentials: ROOT_CREDENTIALS, nowS: 0 };
+const TRANSFERS = 4000;
+const GUESTS = new URL('../../../tools/guests/bin/', import.meta.url);
+
+interface Writer {
+  readonly node: number;
+  readonly space: AddressSpace;
+  readonly base: number;
+  readonly tlb: Map<number, Uint8Array>;
+}
+
+async function pagePingPong(
+  nodeOf: readonly [number, number],
+): Promise<{ wallMs: number; simNs: number; messages: number }> {
+  const engine = new SimEngine({ seed: 1 });
+  const fabric = new Fabric(engine, DEFAULT_COST_MODEL, 2);
+  const booted = [fabric.boot(0), fabric.boot(1)];
+  const shm = booted.map(
+    (b) =>
+      new ShmNode({
+        kddm: b.kddm,
+        spawn: (name, work) => void b.rpc.scope.spawn(name, work),
+        later: (work) => void b.rpc.scope.schedule(0, work),
+      }),
+  );
+  let messages = 0;
+  const t0 = performance.now();
+  engine.spawn('bench', async () => {
+    const created = await shm[0]!.get(CALLER, IPC_PRIVATE, PAGE_BYTES, 0o600);
+    if (!created.ok) throw new Error(created.errno);
+    const writers: Writer[] = [];
+    for (const node of nodeOf) {
+      const space = new AddressSpace();
+      const tlb = new Map<number, Uint8Array>();
+      space.onInvalidate = () => tlb.clear();
+      const r = await shm[node]!.attach(CALLER, space, created.value, 0, 0);
+      if (!r.ok) throw new Error(r.errno);
+      writers.push({ node, space, base: r.value, tlb });
+    }
+    for (let i = 0; i < TRANSFERS; i++) {
+      const w = writers[i % 2]!;
+      const index = w.base / PAGE_BYTES;
+      let bytes = w.tlb.get(index) ?? w.space.page(index, 'write');
+      while (bytes === undefined) {
+        await w.space.resolveFault(w.base, 'write');
+        bytes = w.space.page(index, 'write');
+      }
+      w.tlb.set(index, bytes);
+      bytes[0] = i & 0xff;
+      // Let the page's deferred put run before the other side asks.
+      await engine.sleep(1);
+    }
+    const pages = booted[0]!.kddm.set(shm[0]!.pager(created.value)!.pages.id)!;
+    messages = Object.values(pages.counters.messagesSent).reduce((a, b) => a + b, 0);
+    const other = booted[1]!.kddm.set(pages.id);
+    if (other !== undefined)
+      messages += Object.values(other.counters.messagesSent).reduce((a, b) => a + b, 0);
+  });
+  await engine.run();
+  return { wallMs: performance.now() - t0, simNs: engine.nowNs, messages };
+}
+
+async function pingpongGuest(
+  twoNodes: boolean,
+): Promise<{ wallMs: number; simNs: number; out: string }> {
+  const t0 = performance.now();
+  const cluster = new Cluster({ nodes: 2, seed: 1 });
+  cluster.store.addFile(
+    '/bin/shm-pingpong',
+    new Uint8Array(readFileSync(new URL('shm-pingpong', GUESTS))),
+  );
+  let out = '';
+  const start = (argv: string[], node: number) => {
+    const stdin = new ConsoleInput('pipe');
+    stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
+    const sink = { write: (b: Uint8Array) => (out += Buffer.from(b).toString()) };
+    const task = cluster.start({
+      node,
+      path: '/bin/shm-pingpong',
+      argv: ['shm-pingpong', ...argv],
+      envp: ['LANG=C'],
+      streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
+    });
+    if ('errno' in task) throw new Error(task.detail);
+  };
+  if (twoNodes) {
+    start(['consumer'], 1);
+    start(['producer'], 0);
+  } else start([], 0);
+  await cluster.run();
+  return { wallMs: performance.now() - t0, simNs: cluster.engine.nowNs, out };
+}
+
+function qemuMs(): number | undefined {
+  const t0 = performance.now();
+  const r = spawnSync('qemu-riscv64', [new URL('shm-pingpong', GUESTS).pathname], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? performance.now() - t0 : undefined;
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+const local = await pagePingPong([0, 0]);
+const remote = await pagePingPong([0, 1]);
+console.log(`page ping-pong, ${TRANSFERS} alternating writes of one shm page:`);
+console.log(
+  `  two nodes: ${fmt((TRANSFERS / remote.wallMs) * 1000, 0)} transfers/wall s, ` +
+    `${fmt(remote.simNs / TRANSFERS / 1000, 2)} simulated µs and ${fmt(remote.messages / TRANSFERS, 2)} KDDM messages per transfer`,
+);
+console.log(
+  `  one node (baseline): ${fmt((TRANSFERS / local.wallMs) * 1000, 0)} writes/wall s, ${local.messages} KDDM messages`,
+);
+console.log(`  ratio two nodes / one node (wall rate): ${fmt(local.wallMs / remote.wallMs, 3)}`);
+
+const one = await pingpongGuest(false);
+const two = await pingpongGuest(true);
+if (one.out !== two.out) throw new Error(`outputs differ:\n${one.out}\n${two.out}`);
+const q = qemuMs();
+console.log('shm-pingpong guest (48 rounds of 16 KiB):');
+console.log(`  two nodes: ${fmt(two.wallMs, 0)} wall ms, ${fmt(two.simNs / 1e6, 2)} simulated ms`);
+console.log(
+  `  one node, fork (baseline): ${fmt(one.wallMs, 0)} wall ms, ${fmt(one.simNs / 1e6, 2)} simulated ms`,
+);
+console.log(`  ratio two nodes / one node (wall): ${fmt(two.wallMs / one.wallMs, 2)}`);
+if (q !== undefined)
+  console.log(
+    `  qemu-riscv64, fork form: ${fmt(q, 0)} wall ms; krg one node / qemu: ${fmt(one.wallMs / q, 1)}`,
+  );
