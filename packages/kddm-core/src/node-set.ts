@@ -55,27 +55,30 @@ export function nodeSetSize(s: NodeSet): number {
 
 /** Members in ascending order. */
 export function nodeSetToArray(s: NodeSet): NodeId[] {
+  // 32 bits at a time: a bigint shift allocates, so shifting bit by bit over 256 nodes was the most
+  // expensive line of a message send (profiled in the 64-node benchmark).
   const out: NodeId[] = [];
   let v = s;
-  let i = 0;
-  while (v !== 0n) {
-    if ((v & 1n) === 1n) out.push(i);
-    v >>= 1n;
-    i++;
+  for (let base = 0; v !== 0n; base += 32) {
+    let w = Number(BigInt.asUintN(32, v)) | 0;
+    v >>= 32n;
+    while (w !== 0) {
+      out.push(base + 31 - Math.clz32(w & -w));
+      w &= w - 1;
+    }
   }
   return out;
 }
 
 /** Smallest member, or undefined when empty. */
 export function nodeSetFirst(s: NodeSet): NodeId | undefined {
-  if (s === 0n) return undefined;
-  let i = 0;
   let v = s;
-  while ((v & 1n) === 0n) {
-    v >>= 1n;
-    i++;
+  for (let base = 0; v !== 0n; base += 32) {
+    const w = Number(BigInt.asUintN(32, v)) | 0;
+    if (w !== 0) return base + 31 - Math.clz32(w & -w);
+    v >>= 32n;
   }
-  return i;
+  return undefined;
 }
 
 /** Build from an array received in a message, validating every node id. */
