@@ -148,4 +148,36 @@ describe('KDDM over krg-rpc', () => {
     expect(values).toEqual([0]);
     expect(c.kddm[1]!.recoveryRounds).toBe(1);
   });
+  it('a rebooted node rejoins over krg-rpc: it finds the object a survivor owns instead of first-touching it', async () => {
+    const c = rpcCluster(3, 7, false, { fixed: 1 });
+    const [s0] = c.sets as [KddmSet<Box>];
+    const seen: number[] = [];
+    c.rpc.node(0)!.scope.spawn('owner on node 0', async () => {
+      (await s0.grab(4))!.value = 77;
+      s0.put(4);
+    });
+    await c.engine.run();
+    // Node 1, the object's home, crashes and reboots: a fresh endpoint and an empty KDDM node.
+    c.rpc.crash(1);
+    await c.engine.run();
+    const rebooted = c.rpc.reboot(1);
+    const binding = kddmOverRpc(rebooted);
+    const fresh = new KddmNode({
+      self: 1,
+      nodeMap: [0, 1, 2],
+      transport: binding.transport,
+      scheduler: rebooted.scope,
+    });
+    fresh.registerLinker({ name: 'box', firstTouch: () => ({ value: 0 }) });
+    const s1 = fresh.createSet<Box>({ id: 1, linker: 'box', home: { fixed: 1 } });
+    binding.attach(fresh); // a second incarnation: it rejoins through the survivors' round
+    expect(fresh.isRecovering).toBe(true);
+    rebooted.scope.spawn('read on the rebooted home', async () => {
+      seen.push((await s1.get(4))!.value);
+      s1.put(4);
+    });
+    await c.engine.run();
+    expect(seen).toEqual([77]);
+    expect(fresh.recoveryRounds).toBe(1);
+  });
 });
