@@ -10,7 +10,7 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 import { hasBackingObject, type Vma, type VmaKind } from './vma.js';
 import { VmaMap } from './vma-map.js';
 
-export type MmErrno = 'EINVAL' | 'ENOMEM' | 'EEXIST' | 'EPERM' | 'EFAULT';
+export type MmErrno = 'EINVAL' | 'ENOMEM' | 'EEXIST' | 'EPERM' | 'EFAULT' | 'EACCES';
 
 /** What a call did to pages, for the page store to apply. */
 export type PageEffect =
@@ -57,6 +57,8 @@ export interface MmapRequest {
   readonly name?: string;
   readonly shmId?: number;
   readonly offset?: number;
+  /** The most rights a later mprotect may give (absent: all). */
+  readonly maxProt?: number;
 }
 
 const fail = (errno: MmErrno): MmResult => ({ ok: false, errno });
@@ -145,6 +147,7 @@ export class AddressMap {
       offset: req.offset ?? 0,
       ...(req.name === undefined ? {} : { name: req.name }),
       ...(req.shmId === undefined ? {} : { shmId: req.shmId }),
+      ...(req.maxProt === undefined ? {} : { maxProt: req.maxProt }),
     };
     if (!this.vmas.insert(vma)) {
       // Put back what MAP_FIXED removed so a failed call changes nothing.
@@ -175,6 +178,11 @@ export class AddressMap {
     if (lengthBytes === 0) return { ok: true, addr: 0, effects: [] };
     const end = pageUp(addr + lengthBytes);
     if (end > TASK_SIZE || !this.vmas.isCovered(addr, end)) return fail('ENOMEM');
+    // A right the mapping may never have (a shm segment attached SHM_RDONLY): EACCES.
+    for (const v of this.vmas.list()) {
+      if (v.start < end && v.end > addr && v.maxProt !== undefined && (prot & ~v.maxProt) !== 0)
+        return fail('EACCES');
+    }
     if (!this.vmas.update(addr, end, (v) => ({ ...v, prot }))) return fail('ENOMEM');
     return { ok: true, addr: 0, effects: [] };
   }

@@ -112,8 +112,15 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
    * `isFixed`) or where mmap would place it. The caller checked alignment
    * and overlap as Linux's do_shmat does.
    */
-  attachShm(pager: ShmPager, addr: number, prot: number, isFixed: boolean): MmResult {
+  attachShm(
+    pager: ShmPager,
+    addr: number,
+    prot: number,
+    isFixed: boolean,
+    maxProt?: number,
+  ): MmResult {
     const r = this.mmap({
+      ...(maxProt === undefined ? {} : { maxProt }),
       addr,
       length: pager.pageCount * PAGE_BYTES,
       prot,

@@ -59,6 +59,7 @@ function checkVmas(raw: unknown): Vma[] {
       offset: intField(v, 'offset', SECTION, 0, Number.MAX_SAFE_INTEGER),
       ...(typeof r.name === 'string' ? { name: r.name } : {}),
       ...(r.shmId === undefined ? {} : { shmId: intField(v, 'shmId', SECTION, 0, 2 ** 31 - 1) }),
+      ...(r.maxProt === undefined ? {} : { maxProt: intField(v, 'maxProt', SECTION, 0, 7) }),
     };
     out.push(vma);
     previousEnd = end;

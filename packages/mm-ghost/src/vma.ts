@@ -34,6 +34,11 @@ export interface Vma {
   /** For `shm` mappings: the segment id. */
   readonly shmId?: number;
   /**
+   * The most rights mprotect may give (Linux's VM_MAY* bits); absent: all.
+   * A shm segment attached SHM_RDONLY may never become writable.
+   */
+  readonly maxProt?: number;
+  /**
    * Offset of `start` inside the object the mapping views (an ELF file's
    * segment, a shm segment), so a split keeps each half pointing at the same
    * bytes. Always 0 for memory without a backing object.
@@ -50,6 +55,7 @@ export function canMerge(a: Vma, b: Vma): boolean {
     a.isShared === b.isShared &&
     a.name === b.name &&
     a.shmId === b.shmId &&
+    a.maxProt === b.maxProt &&
     (!hasBackingObject(a) || a.offset + (a.end - a.start) === b.offset) &&
     // The heap, the stack and the trampoline keep their own identity.
     (a.kind === 'anon' || a.kind === 'elf' || a.kind === 'shm')

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -129,6 +130,9 @@ int main(void) {
   }
   waitpid(child, &status, 0);
   expect_true("write to SHM_RDONLY: SIGSEGV", WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+  char *ro = shmat(id, NULL, SHM_RDONLY);
+  expect_errno("mprotect SHM_RDONLY to PROT_WRITE", mprotect(ro, PAGE, PROT_READ | PROT_WRITE), "EACCES");
+  expect_errno("shmdt read-only view", shmdt(ro), "ok");
 
   /* IPC_RMID while attached: marked, key forgotten, bytes kept until the last detach. */
   expect_errno("shmctl IPC_RMID", shmctl(id, IPC_RMID, NULL), "ok");

@@ -146,6 +146,11 @@ describe('shmat and shmdt', () => {
     expect(await space.resolveFault(a, 'write')).toBe(false);
     expect(space.classifyFault(a, 'write')).toBe('accerr');
     expect(space.map.vmas.find(a)?.prot).toBe(PROT_READ);
+    // No VM_MAYWRITE: mprotect cannot make it writable.
+    expect(space.mprotect(a, PAGE_BYTES, PROT_READ | PROT_WRITE)).toEqual({
+      ok: false,
+      errno: 'EACCES',
+    });
     const rw = value(await shm.attach(ROOT, space, id, 0, 0));
     expect(space.map.vmas.find(rw)?.prot).toBe(PROT_READ | PROT_WRITE);
   });

@@ -259,7 +259,9 @@ export class ShmNode {
           return err('EINVAL');
       }
       const pager = await this.#pagerOf(shmId, d);
-      const r = space.attachShm(pager, at, prot, at !== 0);
+      // SHM_RDONLY opens the segment read-only: mprotect can never add PROT_WRITE (no VM_MAYWRITE).
+      const maxProt = isReadOnly ? PROT_READ | PROT_EXEC : undefined;
+      const r = space.attachShm(pager, at, prot, at !== 0, maxProt);
       if (!r.ok) return err(r.errno);
       this.#applyPending(shmId, d);
       d.atimeS = caller.nowS;
