@@ -63,6 +63,12 @@ export {
 } from './children-object.js';
 export { pidObjectHooks, taskObjectHooks } from './kernel-object-hooks.js';
 export { updateObject } from './kddm-op.js';
+export {
+  LIVE_OBJECT_SET_IDS,
+  liveObjectFields,
+  liveObjectHooks,
+  withLiveObject,
+} from './live-object.js';
 export { importedTask, intField } from './task-import.js';
 export {
   CHILD_EVENTS_SLOT,
@@ -114,5 +120,6 @@ export type { TaskChange, TaskHooks } from './task-hooks.js';
 export type { ExitState, TaskObject } from './task-object.js';
 export type { ChildrenObject, RemoteChild } from './children-object.js';
 export type { KddmOpFailure } from './kddm-op.js';
+export type { LiveObject, LiveObjectHooks, LiveObjectSpec } from './live-object.js';
 export type { TaskImportTarget } from './task-import.js';
 export type { Disposition, SigactionEntry, SigactionView } from './sigaction-view.js';

@@ -1,4 +1,5 @@
 // Public surface of @krg/epm-sighand.
+export { SIGHAND_OBJECT } from './sighand-object.js';
 export {
   SA_NOCLDSTOP,
   SA_NOCLDWAIT,

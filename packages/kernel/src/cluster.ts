@@ -16,17 +16,27 @@ import {
   createChildrenSet,
   createTaskSet,
   newAccounting,
+  liveObjectHooks,
   pidObjectHooks,
   taskObjectHooks,
+  withLiveObject,
+  type LiveObjectHooks,
   type KernelServices,
   type SignalInfo,
   type SyscallEntry,
 } from '@krg/epm-core';
-import { SIGHAND_HOOKS, SIGHAND_SECTION, Sighand, setSighand } from '@krg/epm-sighand';
+import {
+  SIGHAND_HOOKS,
+  SIGHAND_OBJECT,
+  SIGHAND_SECTION,
+  Sighand,
+  setSighand,
+} from '@krg/epm-sighand';
 import type { GhostReader, GhostWriter } from '@krg/ghost-io';
 import {
   RLIMIT_NOFILE,
   SIGNAL_HOOKS,
+  SIGNAL_OBJECT,
   SIGNAL_SECTION,
   SIGNAL_SLOT,
   generateSignal,
@@ -34,7 +44,7 @@ import {
   sigInfoOf,
   type SignalPlatform,
 } from '@krg/epm-signal';
-import { MM_HOOKS, MM_SLOT, ShmNode, createMmSection } from '@krg/mm-ghost';
+import { MM_HOOKS, MM_OBJECT, MM_SLOT, ShmNode, createMmSection } from '@krg/mm-ghost';
 import { createPidSet, createPidmapMapSet, type Pidmap } from '@krg/pid-mgmt';
 import {
   DEFAULT_COST_MODEL,
@@ -101,6 +111,7 @@ export class Cluster {
   readonly store = new ImageStore();
   readonly #kernels: NodeKernel[] = [];
   readonly #pidmapHosts: PidmapHost[] = [];
+  readonly #liveObjects: Record<'mm' | 'signal' | 'sighand', LiveObjectHooks>[] = [];
   readonly #services: KernelServices;
   readonly #sections: SectionRegistry<Task, KernelImportTarget>;
   /** Each node's SysV shm (its current incarnation's), by node id. */
@@ -198,14 +209,22 @@ export class Cluster {
     const onFailure = (): void => {
       this.#objectUpdateFailures++;
     };
+    // The signal, sighand and mm_struct objects wrap the live structures
+    // their subsystems keep in the task's slots (epm-core's live objects).
+    const objects = {
+      mm: liveObjectHooks(kddm, MM_OBJECT, onFailure),
+      signal: liveObjectHooks(kddm, SIGNAL_OBJECT, onFailure),
+      sighand: liveObjectHooks(kddm, SIGHAND_OBJECT, onFailure),
+    };
+    this.#liveObjects[id] = objects;
     for (const h of [
       taskObjectHooks(kddm, onFailure),
       pidObjectHooks(kddm, onFailure),
-      MM_HOOKS,
+      withLiveObject(MM_HOOKS, objects.mm),
       FS_HOOKS,
       FILES_HOOKS,
-      SIGNAL_HOOKS,
-      SIGHAND_HOOKS,
+      withLiveObject(SIGNAL_HOOKS, objects.signal),
+      withLiveObject(SIGHAND_HOOKS, objects.sighand),
     ])
       hooks.register(h);
     const rng = this.engine.rng.fork(incarnation === 1 ? `node${id}` : `node${id}#${incarnation}`);
@@ -407,6 +426,20 @@ export class Cluster {
       joined.resolve();
     });
     return joined.promise;
+  }
+
+  /**
+   * The ids of a live task's signal object (its TGID), sighand and mm_struct
+   * objects (unique ids from its node), in their KDDM sets.
+   */
+  kernelObjectIds(task: Task): { signal?: number; sighand?: number; mm?: number } {
+    const objects = this.#liveObjects[task.node];
+    if (objects === undefined) return {};
+    return {
+      signal: objects.signal.objectIdOf(task),
+      sighand: objects.sighand.objectIdOf(task),
+      mm: objects.mm.objectIdOf(task),
+    };
   }
 
   /** The pidmaps node `id` holds for other node ids (adopted after a crash). */

@@ -1,4 +1,5 @@
 // Public surface of @krg/mm-ghost.
+export { MM_OBJECT } from './mm-object.js';
 export {
   AddressMap,
   MAP_ANONYMOUS,

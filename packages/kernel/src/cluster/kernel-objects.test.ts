@@ -6,7 +6,17 @@
 // processes are reaped. Method: real guests (a 31-process fork tree, the
 // sessions guest's setsid/setpgid dance) stepped one engine event at a time
 // with the synchronous local view compared to the tasks themselves.
-import { CHILDREN_SET_ID, TASK_SET_ID, type ChildrenObject, type TaskObject } from '@krg/epm-core';
+import {
+  CHILDREN_SET_ID,
+  LIVE_OBJECT_SET_IDS,
+  TASK_SET_ID,
+  type ChildrenObject,
+  type LiveObject,
+  type TaskObject,
+} from '@krg/epm-core';
+import { MemoryGhost } from '@krg/ghost-io';
+import { uniqueIdNode } from '@krg/kddm-core';
+import { MM_SLOT } from '@krg/mm-ghost';
 import { PID_SET_ID, type PidObject } from '@krg/pid-mgmt';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from '../index.js';
@@ -106,5 +116,100 @@ describe('a process found through its task object', () => {
     b.stdin.end();
     await cluster.run();
     expect(cluster.tasks()).toEqual([]);
+  });
+});
+
+describe('signal, sighand and mm_struct objects', () => {
+  type Fields = Record<string, unknown>;
+  const read = async (cluster: Cluster, from: number, setId: number, id: number) => {
+    let fields: Fields | null | undefined;
+    cluster.nodes[from]!.scope.spawn('read', async () => {
+      const set = cluster.nodes[from]!.kddm.set<LiveObject<object>>(setId)!;
+      const obj = await set.getNoFt(id);
+      fields = obj === null ? null : obj.fields;
+      set.put(id);
+    });
+    await cluster.run();
+    return fields;
+  };
+
+  test('exist from creation, are read from another node, follow restart, vanish at reap and with their node', async () => {
+    const cluster = new Cluster({ nodes: 3, seed: 12 });
+    const held = startGuest(cluster, 1, 'stdin-filter');
+    await cluster.run();
+    const ids = cluster.kernelObjectIds(held.task);
+    expect(ids.signal).toBe(held.task.tgid);
+    expect(uniqueIdNode(ids.sighand!)).toBe(1);
+    expect(uniqueIdNode(ids.mm!)).toBe(1);
+    // Node 2 reads copies over KDDM: the fields of the live structures on node 1.
+    const signal = await read(cluster, 2, LIVE_OBJECT_SET_IDS.SIGNAL_STRUCT, ids.signal!);
+    expect(signal).toMatchObject({ count: 1, sharedPending: [] });
+    expect((signal!.rlimits as unknown[]).length).toBe(16);
+    const sighand = await read(cluster, 2, LIVE_OBJECT_SET_IDS.SIGHAND_STRUCT, ids.sighand!);
+    expect((sighand!.actions as unknown[]).length).toBe(64);
+    const mm = await read(cluster, 2, LIVE_OBJECT_SET_IDS.MM_STRUCT, ids.mm!);
+    const space = held.task.get(MM_SLOT);
+    expect(mm).toMatchObject({ brk: space.map.brk, residentPages: space.residentPages });
+
+    // Checkpoint, kill, restart on the same node: the signal object comes
+    // back under the same TGID; sighand and mm get new ids (reference §6).
+    const frozen = cluster.freeze(held.task);
+    await cluster.run();
+    expect(await frozen).toBe('frozen');
+    const ghost = MemoryGhost.create();
+    await cluster.exportProcess(held.task, ghost, {
+      type: 'checkpoint',
+      appId: 1,
+      shared: 'save-now',
+    });
+    await ghost.close();
+    cluster.kill(held.task);
+    await cluster.run(); // the remove reaches node 2's read copy
+    expect(await read(cluster, 2, LIVE_OBJECT_SET_IDS.SIGNAL_STRUCT, ids.signal!)).toBeNull();
+    const restarted = await cluster.importProcess(
+      ghost.toReader(),
+      { type: 'restart', appId: 1, shared: 'load-now', replacePgrp: false, replaceSid: false },
+      1,
+      {
+        stdin: held.stdin,
+        stdout: { sink: { write: () => {} }, kind: 'pipe' },
+        stderr: { sink: { write: () => {} }, kind: 'pipe' },
+      },
+    );
+    const again = cluster.kernelObjectIds(restarted);
+    expect(again.signal).toBe(ids.signal);
+    expect(again.sighand).not.toBe(ids.sighand);
+    expect(await read(cluster, 0, LIVE_OBJECT_SET_IDS.SIGNAL_STRUCT, again.signal!)).not.toBeNull();
+
+    // A crash of node 1 takes them with it: after its reboot they are gone.
+    cluster.crashNode(1);
+    await cluster.run();
+    cluster.nodes[0]!.scope.spawn('reboot', () => cluster.rebootNode(1));
+    await cluster.run();
+    for (const [setId, id] of [
+      [LIVE_OBJECT_SET_IDS.SIGNAL_STRUCT, again.signal!],
+      [LIVE_OBJECT_SET_IDS.SIGHAND_STRUCT, again.sighand!],
+      [LIVE_OBJECT_SET_IDS.MM_STRUCT, again.mm!],
+    ] as const)
+      expect(await read(cluster, 2, setId, id)).toBeNull();
+    expect(cluster.objectUpdateFailures).toBe(0);
+  });
+
+  test('are removed when the process is reaped', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 13 });
+    const held = startGuest(cluster, 1, 'stdin-filter');
+    await cluster.run();
+    const ids = cluster.kernelObjectIds(held.task);
+    held.stdin.end();
+    await cluster.run();
+    expect(cluster.tasks()).toEqual([]);
+    for (const [setId, id] of [
+      [LIVE_OBJECT_SET_IDS.SIGNAL_STRUCT, ids.signal!],
+      [LIVE_OBJECT_SET_IDS.SIGHAND_STRUCT, ids.sighand!],
+      [LIVE_OBJECT_SET_IDS.MM_STRUCT, ids.mm!],
+    ] as const) {
+      expect(cluster.nodes[1]!.kddm.set(setId)!.peek(id)).toBeUndefined();
+      expect(await read(cluster, 0, setId, id)).toBeNull();
+    }
   });
 });

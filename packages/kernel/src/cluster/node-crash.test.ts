@@ -11,7 +11,7 @@
 // node's heir adopted its pidmap. Then the node reboots: a fresh init, an
 // empty table, its pidmap taken back, and it runs a program again.
 // KRG_SEED=<n> replays one scenario; KRG_CRASH_RUNS=<n> runs n (5 in the suite).
-import { ACCOUNTING_SLOT, CHILDREN_SET_ID, TASK_SET_ID } from '@krg/epm-core';
+import { ACCOUNTING_SLOT, CHILDREN_SET_ID, LIVE_OBJECT_SET_IDS, TASK_SET_ID } from '@krg/epm-core';
 import {
   PID_SET_ID,
   PIDMAP_MAP_OBJECT,
@@ -149,7 +149,12 @@ async function crashScenario(seed: number): Promise<void> {
   expect(cluster.objectUpdateFailures, where).toBe(0);
   for (const node of cluster.nodes) {
     if (!node.isUp) continue;
-    for (const set of [TASK_SET_ID, PID_SET_ID, CHILDREN_SET_ID])
+    for (const set of [
+      TASK_SET_ID,
+      PID_SET_ID,
+      CHILDREN_SET_ID,
+      ...Object.values(LIVE_OBJECT_SET_IDS),
+    ])
       expect(
         node.kddm
           .set(set)!
