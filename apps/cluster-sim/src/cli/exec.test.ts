@@ -31,6 +31,7 @@ const CASES: readonly Case[] = [
   { guest: 'die-fault', args: ['ill', 'child'] },
   { guest: 'fork-tree' },
   { guest: 'pipe-chain' },
+  { guest: 'clock-order' },
   { guest: 'sessions' },
   { guest: 'bad-pointers' },
 ];

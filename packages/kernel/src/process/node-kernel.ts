@@ -28,6 +28,7 @@ import {
   type TaskChange,
   type TaskHookRegistry,
   type SyscallEntry,
+  type SyscallOutcome,
   type WaitStatus,
 } from '@krg/epm-core';
 import { hasDeliverableSignal } from '@krg/epm-signal';
@@ -49,6 +50,7 @@ import type { ImageStore } from '../files/image-store.js';
 import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
 import { SignalDelivery, exitChildInfo } from './signal-delivery.js';
+import { isPrivateSyscall } from './private-syscalls.js';
 
 /** Thrown when a node cannot take another task (fork's EAGAIN). */
 export class NodeFull extends Error {
@@ -107,6 +109,13 @@ export class NodeKernel {
   readonly #tasks = new Map<number, Task>();
   readonly #runQueue: Task[] = [];
   #idle: Deferred<void> | undefined;
+  /**
+   * Simulated time the running task has used in its slice (instructions and
+   * fast-path system calls) that the engine clock has not advanced by yet.
+   * The task's own clock is `scope.nowNs + #debtNs`; the debt is paid (one
+   * engine sleep) before anything the task does can be seen by another task.
+   */
+  #debtNs = 0;
   readonly #sliceInstructions: number;
   /** Signal delivery, job control and interval timers of this node's tasks. */
   readonly signals: SignalDelivery;
@@ -451,11 +460,15 @@ export class NodeKernel {
    * CPU-bound neighbour.
    */
   async #runSlice(task: Task): Promise<void> {
+    assert(this.#debtNs === 0, 'a slice starts on the engine clock');
     const runtime = task.get(RUNTIME_SLOT);
     let budget = this.#sliceInstructions;
     for (;;) {
+      // Delivery may end the task (its parent is told) and a freeze is seen
+      // by whoever asked for it: both happen on the task's own clock.
+      if (hasDeliverableSignal(task) || this.#isFreezePoint(task)) await this.#payDebt();
       this.signals.deliver(task);
-      if (task.state !== 'running') return;
+      if (task.state !== 'running') break;
       if (this.#isFreezePoint(task)) {
         this.#settleFreeze(task, 'frozen');
         return;
@@ -475,14 +488,17 @@ export class NodeKernel {
         const ns = cpuTimeNs(this.#cost, stop.retired);
         accounting.userNs += ns;
         budget -= stop.retired;
-        await this.scope.sleep(ns);
-        const isYield = await this.#handleStop(task, hart, stop);
+        this.#debtNs += ns;
+        // A fast-path call completes synchronously: no await, no engine event.
+        const handled = this.#handleStop(task, hart, stop);
+        const isYield = typeof handled === 'boolean' ? handled : await handled;
         if (stop.kind === 'budget' || isYield) break;
       }
       // Each system call also costs its share of the slice.
       budget -= SYSCALL_COST_INSTRUCTIONS;
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
+    await this.#payDebt();
     this.signals.deliver(task);
     if (task.state === 'running' && this.#isFreezePoint(task)) {
       this.#settleFreeze(task, 'frozen');
@@ -491,14 +507,25 @@ export class NodeKernel {
     if (task.state === 'running' && !this.#runQueue.includes(task)) this.#makeReady(task);
   }
 
-  /** Acts on why the CPU stopped; true when the task gave the CPU away (sched_yield). */
-  async #handleStop(task: Task, hart: Hart, stop: StopReason): Promise<boolean> {
+  /**
+   * Acts on why the CPU stopped; true when the task gave the CPU away
+   * (sched_yield). Answers synchronously when nothing had to wait for the
+   * engine (a fast-path call).
+   */
+  #handleStop(task: Task, hart: Hart, stop: StopReason): boolean | Promise<boolean> {
     switch (stop.kind) {
       case 'budget':
         return false;
       case 'ecall': {
         const nr = Number(hart.readX(REG.a7));
-        const args = [REG.a0, REG.a1, REG.a2, REG.a3, REG.a4, REG.a5].map((r) => hart.readX(r));
+        const args = [
+          hart.readX(REG.a0),
+          hart.readX(REG.a1),
+          hart.readX(REG.a2),
+          hart.readX(REG.a3),
+          hart.readX(REG.a4),
+          hart.readX(REG.a5),
+        ];
         const entry = this.#syscalls.get(nr);
         if (entry === undefined) {
           const acc = task.get(ACCOUNTING_SLOT);
@@ -506,10 +533,29 @@ export class NodeKernel {
           hart.writeX(REG.a0, BigInt(-ERRNO.ENOSYS));
           return false;
         }
-        await this.#syscall(task, entry, args, false, 0);
         // sched_yield's whole effect is on the scheduler: the slice ends.
-        return entry.name === 'sched_yield';
+        const isYield = entry.name === 'sched_yield';
+        const done = this.#syscall(task, entry, args, false, 0);
+        return done === undefined ? isYield : done.then(() => isYield);
       }
+      default:
+        return this.#fault(task, stop);
+    }
+  }
+
+  /** A fault ends the task and tells its parent: on the task's own clock. */
+  async #fault(task: Task, stop: StopReason): Promise<boolean> {
+    await this.#payDebt();
+    this.#handleFault(task, stop);
+    return false;
+  }
+
+  #handleFault(task: Task, stop: StopReason): void {
+    switch (stop.kind) {
+      case 'budget':
+      case 'ecall':
+        assert(false, 'only a fault stop is handled as a fault');
+        return;
       case 'page-fault': {
         const space = task.get(MM_SLOT);
         // A page that lives elsewhere (SysV shm in KDDM) is fetched, then the
@@ -525,29 +571,31 @@ export class NodeKernel {
             kind === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR,
             stop.address,
           );
-        return false;
+        return;
       }
       case 'misaligned':
         this.signals.forceFault(task, SIGNAL.SIGBUS, BUS_ADRALN, stop.address);
-        return false;
+        return;
       case 'illegal-instruction':
         this.signals.forceFault(task, SIGNAL.SIGILL, ILL_ILLOPC, stop.pc);
-        return false;
+        return;
       case 'ebreak':
         this.signals.forceFault(task, SIGNAL.SIGTRAP, TRAP_BRKPT, stop.pc);
-        return false;
+        return;
     }
   }
 
-  async #syscall(
+  /**
+   * Runs one system call; undefined when it completed synchronously (the
+   * fast path), otherwise a promise of its completion.
+   */
+  #syscall(
     task: Task,
     entry: SyscallEntry,
     args: readonly bigint[],
     isRetry: boolean,
     progress: number,
-  ): Promise<void> {
-    const hart = task.get(HART_SLOT);
-    const space = task.get(MM_SLOT);
+  ): Promise<void> | undefined {
     const acc = task.get(ACCOUNTING_SLOT);
     if (!isRetry) acc.syscalls.set(entry.name, (acc.syscalls.get(entry.name) ?? 0) + 1);
     // Charge the call before running it: the handler's outcome (a result, or
@@ -555,24 +603,71 @@ export class NodeKernel {
     // was decided, so no wake-up can fall between a check and the sleep.
     const ns = cpuTimeNs(this.#cost, SYSCALL_COST_INSTRUCTIONS);
     acc.systemNs += ns;
-    await this.scope.sleep(ns);
+    this.#debtNs += ns;
+    // The fast path: a call whose effects stay inside the task runs at once
+    // on the task's own clock, its time left in the debt. Any other call pays
+    // the debt first, so it runs at an engine instant equal to that clock.
+    if (isPrivateSyscall(entry)) {
+      const outcome = entry.handler(this.#syscallContext(task, args, isRetry, progress));
+      assert(!(outcome instanceof Promise), 'a fast-path call answers synchronously');
+      assert(outcome.kind !== 'block', 'a fast-path call never blocks');
+      this.#complete(task, entry, args, outcome);
+      return undefined;
+    }
+    return this.#slowSyscall(task, entry, args, isRetry, progress);
+  }
+
+  async #slowSyscall(
+    task: Task,
+    entry: SyscallEntry,
+    args: readonly bigint[],
+    isRetry: boolean,
+    progress: number,
+  ): Promise<void> {
+    await this.#payDebt();
     if (task.state !== 'running') return;
-    const ctx: SyscallContext = {
+    const outcome = await entry.handler(this.#syscallContext(task, args, isRetry, progress));
+    this.#complete(task, entry, args, outcome);
+  }
+
+  #syscallContext(
+    task: Task,
+    args: readonly bigint[],
+    isRetry: boolean,
+    progress: number,
+  ): SyscallContext {
+    return {
       task,
       kernel: this.#services,
       args,
-      memory: space,
-      nowNs: this.scope.nowNs,
+      memory: task.get(MM_SLOT),
+      // The task's own clock: the engine's plus what the slice still owes.
+      nowNs: this.scope.nowNs + this.#debtNs,
       isRetry,
       progress,
     };
-    const outcome = await entry.handler(ctx);
+  }
+
+  #complete(
+    task: Task,
+    entry: SyscallEntry,
+    args: readonly bigint[],
+    outcome: SyscallOutcome,
+  ): void {
     if (outcome.kind === 'return') {
-      if (isAlive(task)) hart.writeX(REG.a0, outcome.value);
+      if (isAlive(task)) task.get(HART_SLOT).writeX(REG.a0, outcome.value);
     } else if (outcome.kind === 'block') {
       if (task.state === 'running')
         this.#sleep(task, entry, args, outcome.queues, outcome.untilNs, outcome.progress ?? 0);
     }
+  }
+
+  /** Advances the engine clock to the running task's own clock. */
+  async #payDebt(): Promise<void> {
+    const debt = this.#debtNs;
+    if (debt === 0) return;
+    this.#debtNs = 0;
+    await this.scope.sleep(debt);
   }
 
   #sleep(

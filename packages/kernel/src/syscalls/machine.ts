@@ -2,6 +2,7 @@
 // getrandom, the clocks and sleeps on simulated time, sched_yield.
 import {
   ERRNO,
+  assert,
   argAddress,
   argInt,
   argUint,
@@ -39,6 +40,24 @@ export interface MachineInfo {
   readonly cpuTimeNs: (ctx: SyscallContext) => number;
 }
 
+/**
+ * A clock reading as a struct timespec from plain numbers: seconds (a safe
+ * integer) and nanoseconds. clock_gettime is the commonest call of all, and
+ * BigInt division would be most of its cost.
+ */
+function timespecOf(sec: number, nsec: number): Uint8Array {
+  assert(Number.isSafeInteger(sec) && sec >= 0 && nsec >= 0 && nsec < 1e9, 'a normalized time');
+  TIMESPEC_VIEW.setUint32(0, sec % 2 ** 32, true);
+  TIMESPEC_VIEW.setUint32(4, Math.floor(sec / 2 ** 32), true);
+  TIMESPEC_VIEW.setUint32(8, nsec, true);
+  return TIMESPEC_SCRATCH;
+}
+
+// One scratch struct for every reading: writeUser copies it into the guest
+// before the next reading can overwrite it.
+const TIMESPEC_SCRATCH = new Uint8Array(16);
+const TIMESPEC_VIEW = new DataView(TIMESPEC_SCRATCH.buffer);
+
 function timespec(ns: bigint): Uint8Array {
   const out = new Uint8Array(16);
   const v = new DataView(out.buffer);
@@ -68,6 +87,38 @@ function utsField(value: string): Uint8Array {
 }
 
 export function createMachineSyscalls(info: MachineInfo): SyscallEntry[] {
+  const epochSec = Number(BigInt(info.epochNs) / NS_PER_S);
+  const epochNsec = Number(BigInt(info.epochNs) % NS_PER_S);
+
+  /** clock_gettime's reading of `clock` without BigInt; undefined for an unknown clock. */
+  function clockTimespec(ctx: SyscallContext, clock: number): Uint8Array | undefined {
+    let ns: number;
+    switch (clock) {
+      case CLOCK_REALTIME:
+      case CLOCK_REALTIME_COARSE: {
+        const sec = Math.floor(ctx.nowNs / 1e9);
+        const nsec = epochNsec + (ctx.nowNs - sec * 1e9);
+        return nsec >= 1e9
+          ? timespecOf(epochSec + sec + 1, nsec - 1e9)
+          : timespecOf(epochSec + sec, nsec);
+      }
+      case CLOCK_MONOTONIC:
+      case CLOCK_MONOTONIC_RAW:
+      case CLOCK_MONOTONIC_COARSE:
+      case CLOCK_BOOTTIME:
+        ns = ctx.nowNs;
+        break;
+      case CLOCK_PROCESS_CPUTIME_ID:
+      case CLOCK_THREAD_CPUTIME_ID:
+        ns = info.cpuTimeNs(ctx);
+        break;
+      default:
+        return undefined;
+    }
+    const sec = Math.floor(ns / 1e9);
+    return timespecOf(sec, ns - sec * 1e9);
+  }
+
   function clockNs(ctx: SyscallContext, clock: number): bigint | undefined {
     switch (clock) {
       case CLOCK_REALTIME:
@@ -126,11 +177,11 @@ export function createMachineSyscalls(info: MachineInfo): SyscallEntry[] {
   }
 
   function sysClockGettime(ctx: SyscallContext): SyscallOutcome {
-    const ns = clockNs(ctx, argInt(ctx, 0));
+    const reading = clockTimespec(ctx, argInt(ctx, 0));
     const buf = argAddress(ctx, 1);
-    if (ns === undefined) return fail('EINVAL');
+    if (reading === undefined) return fail('EINVAL');
     if (buf === undefined) return fail('EFAULT');
-    return ctx.memory.writeUser(buf, timespec(ns)) === 'ok' ? ret(0) : fail('EFAULT');
+    return ctx.memory.writeUser(buf, reading) === 'ok' ? ret(0) : fail('EFAULT');
   }
 
   function sysClockGetres(ctx: SyscallContext): SyscallOutcome {

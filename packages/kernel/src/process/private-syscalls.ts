@@ -1,0 +1,63 @@
+// The system calls whose effects stay inside the calling task: they read or
+// change only the caller's own state (its ids, its address space, its fd
+// table and the immutable image store) or the clock, never wake another task,
+// never schedule an engine event and never block. The scheduler runs them on
+// the fast path: their charged time is added to the slice's debt instead of
+// costing an engine event (see NodeKernel's slice loop). Every other call pays
+// the debt first and then runs at an engine instant equal to the task's own
+// clock, so what it does to other tasks is ordered exactly.
+//
+// A call belongs here only when its handler answers synchronously and never
+// with `block`; the scheduler asserts both. What a private call reads of
+// other tasks (getppid after a parent on another node exited) may be up to
+// one slice old, the same latency a CPU-bound burst has for signals.
+import type { SyscallEntry } from '@krg/epm-core';
+
+const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
+  // identities (epm-core)
+  'getpid',
+  'getppid',
+  'gettid',
+  'getuid',
+  'geteuid',
+  'getgid',
+  'getegid',
+  'set_tid_address',
+  'set_robust_list',
+  'rseq',
+  'times',
+  'getrusage',
+  // the caller's signal mask and actions (epm-signal, epm-sighand)
+  'rt_sigprocmask',
+  'rt_sigpending',
+  'rt_sigaction',
+  // the caller's address space (mm-ghost)
+  'brk',
+  'mmap',
+  'munmap',
+  'mremap',
+  'mprotect',
+  'madvise',
+  // paths over the read-only image store and the caller's fs state (kernel)
+  'getcwd',
+  'chdir',
+  'umask',
+  'openat',
+  'newfstatat',
+  'faccessat',
+  'faccessat2',
+  'readlinkat',
+  'getdents64',
+  'fstat',
+  // the machine and the clocks (kernel)
+  'uname',
+  'getrandom',
+  'clock_gettime',
+  'clock_getres',
+  'gettimeofday',
+]);
+
+/** True when `entry` runs on the fast path (no engine event, its time added to the slice's debt). */
+export function isPrivateSyscall(entry: SyscallEntry): boolean {
+  return PRIVATE_SYSCALL_NAMES.has(entry.name);
+}
