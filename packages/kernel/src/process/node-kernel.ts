@@ -543,14 +543,17 @@ export class NodeKernel {
     }
   }
 
-  /** A fault ends the task and tells its parent: on the task's own clock. */
+  /**
+   * A fault brings a page in from elsewhere or ends the task (its parent is
+   * told): either is seen by others, so it happens on the task's own clock.
+   */
   async #fault(task: Task, stop: StopReason): Promise<boolean> {
     await this.#payDebt();
-    this.#handleFault(task, stop);
+    await this.#handleFault(task, stop);
     return false;
   }
 
-  #handleFault(task: Task, stop: StopReason): void {
+  async #handleFault(task: Task, stop: StopReason): Promise<void> {
     switch (stop.kind) {
       case 'budget':
       case 'ecall':
@@ -560,7 +563,7 @@ export class NodeKernel {
         const space = task.get(MM_SLOT);
         // A page that lives elsewhere (SysV shm in KDDM) is fetched, then the
         // instruction runs again; the node's CPU waits meanwhile.
-        if (await space.resolveFault(Number(stop.address), stop.access)) return false;
+        if (await space.resolveFault(Number(stop.address), stop.access)) return;
         const kind = space.classifyFault(Number(stop.address), stop.access);
         if (kind === 'oom')
           this.exit(task, { kind: 'signaled', signal: SIGNAL.SIGKILL, coreDumped: false });
