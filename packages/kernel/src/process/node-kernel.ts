@@ -31,7 +31,7 @@ import {
   type SyscallOutcome,
   type WaitStatus,
 } from '@krg/epm-core';
-import { hasDeliverableSignal } from '@krg/epm-signal';
+import { ITIMER_PROF, ITIMER_VIRTUAL, SIGNAL_SLOT, hasDeliverableSignal } from '@krg/epm-signal';
 import type { KddmNode } from '@krg/kddm-core';
 import type { RpcNode } from '@krg/krg-rpc';
 import { MM_SLOT } from '@krg/mm-ghost';
@@ -466,7 +466,7 @@ export class NodeKernel {
     for (;;) {
       // Delivery may end the task (its parent is told) and a freeze is seen
       // by whoever asked for it: both happen on the task's own clock.
-      if (hasDeliverableSignal(task) || this.#isFreezePoint(task)) await this.#payDebt();
+      if (mayDeliver(task) || this.#isFreezePoint(task)) await this.#payDebt();
       this.signals.deliver(task);
       if (task.state !== 'running') break;
       if (this.#isFreezePoint(task)) {
@@ -710,6 +710,16 @@ export class NodeKernel {
     runtime.timer?.cancel();
     runtime.timer = undefined;
   }
+}
+
+/**
+ * True when signal delivery may act on the task now: a deliverable signal,
+ * or a CPU-time itimer armed (delivery checks whether it expired).
+ */
+function mayDeliver(task: Task): boolean {
+  if (hasDeliverableSignal(task)) return true;
+  const timers = task.get(SIGNAL_SLOT).itimers;
+  return timers[ITIMER_VIRTUAL].deadlineNs !== 0 || timers[ITIMER_PROF].deadlineNs !== 0;
 }
 
 // The handler may have ended the task (exit_group): re-read its state.
