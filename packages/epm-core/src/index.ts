@@ -122,4 +122,5 @@ export type { ChildrenObject, RemoteChild } from './children-object.js';
 export type { KddmOpFailure } from './kddm-op.js';
 export type { LiveObject, LiveObjectHooks, LiveObjectSpec } from './live-object.js';
 export type { TaskImportTarget } from './task-import.js';
+export type { MappableDescriptor, MappableFile, MappableFiles } from './mappable-file.js';
 export type { Disposition, SigactionEntry, SigactionView } from './sigaction-view.js';

@@ -25,6 +25,7 @@ export interface SignalInfo {
   /** SIGCHLD: the child's wait status word and CPU times (si_status, si_utime, si_stime). */
   readonly child?: { readonly status: number; readonly userNs: number; readonly systemNs: number };
 }
+import type { MappableFiles } from './mappable-file.js';
 import type { Task } from './task.js';
 import type { TaskChange } from './task-hooks.js';
 import type { WaitQueue } from './wait-queue.js';
@@ -80,6 +81,8 @@ export interface KernelServices {
    * 'ESRCH' when no such process lives (or its node is gone).
    */
   queryTask(caller: Task, pid: number, what: TaskQuery): Promise<number | 'ESRCH'>;
+  /** The files a task may map (mmap of a descriptor), as the file table's owner presents them. */
+  readonly files: MappableFiles;
   /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */
   execTask(
     task: Task,

@@ -2,10 +2,13 @@
 // sections fill. Subsystem sections only need this; the kernel's import
 // target extends it with what the kernel itself needs (node, streams).
 import { ProcessImportFailed } from './errors.js';
+import type { MappableFiles } from './mappable-file.js';
 import type { Task } from './task.js';
 
 export interface TaskImportTarget {
   task: Task | undefined;
+  /** The image store's files, for the mm section to map a saved file mapping again. */
+  readonly files: MappableFiles;
 }
 
 /** The task the 'task' section created; a section that runs before it is a bug in the order. */

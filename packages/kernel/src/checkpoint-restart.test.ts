@@ -113,6 +113,8 @@ const CASES: readonly { guest: string; args?: string[]; stdin?: string }[] = [
   { guest: 'argv-echo', args: ['a', 'b c'] },
   { guest: 'stdin-filter', stdin: 'one\ntwo\nthree and more\n' },
   { guest: 'die-abort' },
+  // Maps its own binary: file mappings saved by name, mapped again at restart.
+  { guest: 'mmap-file', args: ['/bin/mmap-file', 'nofork'] },
 ];
 
 describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () => {

@@ -57,6 +57,7 @@ import { SI_KERNEL } from '@krg/arch-riscv';
 import { ConsoleFile, ConsoleInput, type ConsoleSink, type HostFdKind } from './files/console.js';
 import { FdTable } from './files/fd-table.js';
 import { ImageStore } from './files/image-store.js';
+import { createMappableFiles } from './files/mappable-files.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { Fabric } from './cluster/fabric.js';
 import { PidmapHost } from './cluster/pidmap-host.js';
@@ -159,6 +160,7 @@ export class Cluster {
       queryTask: (caller, pid, what) => queryTask(this.#node(caller.node), pid, what),
       execTask: (task, path, argv, envp) =>
         this.#node(task.node).execTask(task, this.store, path, argv, envp),
+      files: createMappableFiles(this.store),
     };
     this.#sections = new SectionRegistry<Task, KernelImportTarget>();
     for (const section of [
@@ -482,7 +484,12 @@ export class Cluster {
     streams: StandardStreams,
   ): Promise<Task> {
     const kernel = this.#node(node);
-    const target: KernelImportTarget = { task: undefined, node: kernel, streams };
+    const target: KernelImportTarget = {
+      task: undefined,
+      node: kernel,
+      streams,
+      files: this.#services.files,
+    };
     await importProcess(this.#sections, ghost, action, target);
     const task = target.task;
     if (task === undefined) throw new Error('import built no task');

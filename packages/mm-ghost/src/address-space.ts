@@ -21,7 +21,8 @@ import {
   type MmResult,
   type PageEffect,
 } from './address-map.js';
-import { assert } from '@krg/epm-core';
+import { assert, type MappableFile } from '@krg/epm-core';
+import { fileOffsetOf, filePage, isWriteForbidden } from './file-mapping.js';
 import {
   PAGE_BYTES,
   PAGES_PER_SPACE_MAX,
@@ -52,7 +53,9 @@ export type FaultKind =
   /** A mapping without the needed permission: SIGSEGV with SEGV_ACCERR. */
   | 'accerr'
   /** The address space reached PAGES_PER_SPACE_MAX: the process is killed, as by the OOM killer. */
-  | 'oom';
+  | 'oom'
+  /** A file mapping's page past the end of its file: SIGBUS (BUS_ADRERR), as Linux sends. */
+  | 'bus';
 
 /** A segment this space has attached, and how many of its VMAs map it (Linux's shm_nattch share). */
 interface ShmLink {
@@ -65,6 +68,8 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   readonly #frames = new Map<number, PageFrame>();
   /** Attached SysV shm segments by id; their pages live in the segment's pager, not in #frames. */
   readonly #shm = new Map<number, ShmLink>();
+  /** The files that `file` mappings view, by path (the mapping's name); the image store never changes them. */
+  readonly #files = new Map<string, MappableFile>();
   /** Called with (address, lengthBytes) whenever cached translations of that range become stale. */
   onInvalidate: (address: number, lengthBytes: number) => void = () => {};
 
@@ -83,6 +88,10 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     const vma = this.map.vmas.find(address);
     if (vma === undefined) return 'maperr';
     if (!allows(vma, access)) return 'accerr';
+    if (vma.kind === 'file') {
+      const pageIndex = Math.floor(address / PAGE_BYTES);
+      if (fileOffsetOf(vma, pageIndex) >= this.#fileOf(vma).bytes.length) return 'bus';
+    }
     // A shm mapping grown by mremap past its segment: Linux sends SIGBUS, krg SIGSEGV.
     if (vma.kind === 'shm') return 'maperr';
     return 'oom';
@@ -299,11 +308,50 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     return this.#apply(this.map.mmap(...args));
   }
 
+  /**
+   * mmap of a file (the caller checked the descriptor: file-mapping.ts): a
+   * `file` mapping named for the file's path, its pages filled from the file
+   * on first touch. `offset` is the file offset of the first byte.
+   */
+  mmapFile(
+    file: MappableFile,
+    req: { addr: number; length: number; prot: number; flags: number; offset: number },
+  ): MmResult {
+    const known = this.#files.get(file.path);
+    assert(known === undefined || known.bytes === file.bytes, 'one path names one file');
+    const r = this.mmap({ ...req, kind: 'file', name: file.path });
+    if (r.ok) this.#files.set(file.path, file);
+    return r;
+  }
+
+  /** The files the `file` mappings view now, by path ascending (for the ghost section). */
+  mappedFiles(): MappableFile[] {
+    const paths = new Set<string>();
+    for (const v of this.map.vmas.list()) if (v.kind === 'file') paths.add(this.#fileOf(v).path);
+    return [...paths].sort().map((p) => this.#files.get(p)!);
+  }
+
   munmap(address: number, lengthBytes: number): MmResult {
     return this.#apply(this.map.munmap(address, lengthBytes));
   }
 
   mprotect(address: number, lengthBytes: number, prot: number): MmResult {
+    // A mapping that may never be writable (a shared mapping of a read-only
+    // file) stops mprotect with EACCES where it starts; the mappings before
+    // it change, as Linux's walk in address order leaves them.
+    if ((prot & PROT_WRITE) !== 0 && address % PAGE_BYTES === 0 && lengthBytes > 0) {
+      const end = address + lengthBytes;
+      const forbidden = this.map.vmas
+        .list()
+        .find((v) => isWriteForbidden(v) && v.start < end && v.end > address);
+      if (forbidden !== undefined) {
+        if (forbidden.start > address) {
+          const before = this.mprotect(address, forbidden.start - address, prot);
+          if (!before.ok) return before;
+        }
+        return { ok: false, errno: 'EACCES' };
+      }
+    }
     const r = this.map.mprotect(address, lengthBytes, prot);
     if (r.ok && lengthBytes > 0) this.onInvalidate(address, lengthBytes);
     if (r.ok) this.#syncShm();
@@ -343,6 +391,7 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     child.map.vmas.replaceAll(this.map.vmas.list());
     child.map.restoreBrk(this.map.startBrk, this.map.brk);
     for (const [index, frame] of this.#frames) child.#frames.set(index, frame.share());
+    for (const [path, file] of this.#files) child.#files.set(path, file);
     for (const [shmId, link] of this.#shm) {
       child.#shm.set(shmId, { pager: link.pager, vmas: link.vmas });
       link.pager.attachDelta(child, link.vmas);
@@ -358,6 +407,7 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   release(): void {
     for (const frame of this.#frames.values()) frame.release();
     this.#frames.clear();
+    this.#files.clear();
     for (const link of this.#shm.values()) link.pager.attachDelta(this, -link.vmas);
     this.#shm.clear();
   }
@@ -367,14 +417,20 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     return [...this.#frames.entries()].sort((a, b) => a[0] - b[0]).map(([i, f]) => [i, f.bytes]);
   }
 
-  /** Rebuilds a space from a saved one (restart, migration): mappings, brk and pages. */
+  /** Rebuilds a space from a saved one (restart, migration): mappings, brk, pages and mapped files. */
   static fromParts(
     vmas: readonly Vma[],
     startBrk: number,
     brk: number,
     pages: Iterable<[number, Uint8Array]>,
+    files: readonly MappableFile[] = [],
   ): AddressSpace {
     const space = new AddressSpace();
+    for (const file of files) space.#files.set(file.path, file);
+    assert(
+      vmas.every((v) => v.kind !== 'file' || space.#files.has(v.name ?? '')),
+      'every file mapping has its file',
+    );
     space.map.vmas.replaceAll(vmas);
     space.map.restoreBrk(startBrk, brk);
     for (const [index, bytes] of pages) {
@@ -408,8 +464,14 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   #frameFor(vma: Vma, pageIndex: number, access: AccessKind): PageFrame | FaultKind {
     let frame = this.#frames.get(pageIndex);
     if (frame === undefined) {
+      let bytes: Uint8Array | undefined;
+      if (vma.kind === 'file') {
+        const page = filePage(vma, this.#fileOf(vma), pageIndex);
+        if (page === 'bus') return 'bus';
+        bytes = page;
+      }
       if (this.#frames.size >= PAGES_PER_SPACE_MAX) return 'oom';
-      frame = new PageFrame();
+      frame = new PageFrame(bytes);
       this.#frames.set(pageIndex, frame);
     } else if (access === 'write' && frame.sharers > 1 && !vma.isShared) {
       frame = frame.breakCow();
@@ -418,6 +480,12 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       this.onInvalidate(pageIndex * PAGE_BYTES, PAGE_BYTES);
     }
     return frame;
+  }
+
+  #fileOf(vma: Vma): MappableFile {
+    const file = this.#files.get(vma.name ?? '');
+    assert(vma.kind === 'file' && file !== undefined, 'a file mapping has its file');
+    return file;
   }
 
   #fill(address: number, bytes: Uint8Array): void {

@@ -65,6 +65,16 @@ export const SHMMAX_BYTES = 256 * 1024 * 1024;
 /** Pages all segments of the cluster may hold together (SHMALL): 1 GiB. */
 export const SHMALL_PAGES = 262144;
 
+/**
+ * Largest file offset mmap maps, in bytes (2^52): far past the largest
+ * image-store file, and with the mapping's length still a safe integer.
+ * Linux maps larger offsets (every page SIGBUS); krg answers EOVERFLOW.
+ */
+export const FILE_OFFSET_BYTES_MAX = 2 ** 52;
+
+/** Longest path of a mapped file a ghost section may name, in bytes (PATH_MAX). */
+export const FILE_PATH_BYTES_MAX = 4096;
+
 /** Segments the cluster may hold at once (SHMMNI, Linux's default 4096). */
 export const SHMMNI = 4096;
 

@@ -8,18 +8,27 @@ import {
   importedTask,
   intField,
   type GhostSection,
+  type MappableFile,
+  type MappableFiles,
   type Task,
   type TaskImportTarget,
 } from '@krg/epm-core';
 import { PAGE_RUN_MAX_PAGES, type GhostReader, type GhostWriter } from '@krg/ghost-io';
 import { AddressSpace } from './address-space.js';
-import { MMAP_MIN_ADDR, PAGE_BYTES, PAGES_PER_SPACE_MAX, TASK_SIZE, VMAS_MAX } from './limits.js';
+import {
+  FILE_PATH_BYTES_MAX,
+  MMAP_MIN_ADDR,
+  PAGE_BYTES,
+  PAGES_PER_SPACE_MAX,
+  TASK_SIZE,
+  VMAS_MAX,
+} from './limits.js';
 import { MM_SLOT } from './mm-syscalls.js';
 import type { ShmNode } from './shm/shm-node.js';
 import type { Vma, VmaKind } from './vma.js';
 
 const SECTION = 'mm';
-const KINDS: readonly VmaKind[] = ['elf', 'heap', 'stack', 'anon', 'trampoline', 'shm'];
+const KINDS: readonly VmaKind[] = ['elf', 'heap', 'stack', 'anon', 'trampoline', 'shm', 'file'];
 
 function checkVmas(raw: unknown): Vma[] {
   if (!Array.isArray(raw) || raw.length > VMAS_MAX)
@@ -50,6 +59,8 @@ function checkVmas(raw: unknown): Vma[] {
     }
     if (r.name !== undefined && typeof r.name !== 'string')
       throw new ProcessImportFailed(SECTION, 'a string name', typeof r.name);
+    if (r.kind === 'file' && typeof r.name !== 'string')
+      throw new ProcessImportFailed(SECTION, "a file mapping's path", typeof r.name);
     const vma: Vma = {
       start,
       end,
@@ -63,6 +74,38 @@ function checkVmas(raw: unknown): Vma[] {
     };
     out.push(vma);
     previousEnd = end;
+  }
+  return out;
+}
+
+/**
+ * The files the saved mappings view, found again in the image store: the
+ * same path and size (the store never changes a file, so a different size
+ * means a different store, and the mapping cannot be rebuilt).
+ */
+function checkFiles(raw: unknown, vmas: readonly Vma[], files: MappableFiles): MappableFile[] {
+  const list = raw === undefined ? [] : raw;
+  if (!Array.isArray(list) || list.length > VMAS_MAX)
+    throw new ProcessImportFailed(SECTION, `at most ${VMAS_MAX} mapped files`, typeof list);
+  const out: MappableFile[] = [];
+  for (const f of list as unknown[]) {
+    const path = (f as Record<string, unknown> | null)?.path;
+    if (typeof path !== 'string' || path.length === 0 || path.length > FILE_PATH_BYTES_MAX)
+      throw new ProcessImportFailed(SECTION, 'a mapped file path', typeof path);
+    const sizeBytes = intField(f, 'sizeBytes', SECTION, 0, Number.MAX_SAFE_INTEGER);
+    const file = files.ofPath(path);
+    if (file === undefined || file.bytes.length !== sizeBytes) {
+      throw new ProcessImportFailed(
+        SECTION,
+        `${path} (${sizeBytes} bytes) in the image store`,
+        file === undefined ? 'no such file' : `${file.bytes.length} bytes`,
+      );
+    }
+    out.push(file);
+  }
+  for (const v of vmas) {
+    if (v.kind === 'file' && !out.some((f) => f.path === v.name))
+      throw new ProcessImportFailed(SECTION, 'a saved file for every file mapping', String(v.name));
   }
   return out;
 }
@@ -97,6 +140,8 @@ async function exportMm(task: Task, ghost: GhostWriter): Promise<void> {
     vmas: space.map.vmas.list(),
     startBrk: space.map.startBrk,
     brk: space.map.brk,
+    // File mappings are saved by name: restart finds the file again in the image store.
+    files: space.mappedFiles().map((f) => ({ path: f.path, sizeBytes: f.bytes.length })),
   });
   // Runs of contiguous resident pages: (first page index, pages).
   const pages = space.residentEntries();
@@ -130,6 +175,7 @@ async function importMm(
     throw new ProcessImportFailed(SECTION, 'no SysV shm mappings (this kernel has no shm)', 'shm');
   const startBrk = intField(header, 'startBrk', SECTION, 0, TASK_SIZE);
   const brk = intField(header, 'brk', SECTION, startBrk, TASK_SIZE);
+  const files = checkFiles((header as Record<string, unknown> | null)?.files, vmas, target.files);
   const runCount = await ghost.readU32();
   if (runCount > PAGES_PER_SPACE_MAX)
     throw new ProcessImportFailed(
@@ -161,7 +207,7 @@ async function importMm(
       pages.push([index, bytes.slice(p * PAGE_BYTES, (p + 1) * PAGE_BYTES)]);
     }
   }
-  const space = AddressSpace.fromParts(vmas, startBrk, brk, pages);
+  const space = AddressSpace.fromParts(vmas, startBrk, brk, pages, files);
   if (shm !== undefined) {
     const failed = await shm.reattach(space);
     if (failed !== undefined) {

@@ -15,7 +15,8 @@ import {
 } from '@krg/epm-core';
 import { MAP_ANONYMOUS } from './address-map.js';
 import type { AddressSpace } from './address-space.js';
-import { PAGE_BYTES } from './limits.js';
+import { checkFileMapping } from './file-mapping.js';
+import { FILE_OFFSET_BYTES_MAX, PAGE_BYTES } from './limits.js';
 
 /** The address space of a task. */
 export const MM_SLOT = new TaskSlot<AddressSpace>('mm');
@@ -44,12 +45,31 @@ function sysMmap(ctx: SyscallContext): SyscallOutcome {
   if (length === undefined) return fail('ENOMEM');
   if (addr === undefined) return fail((flags & 0x10) !== 0 ? 'ENOMEM' : 'EINVAL');
   if (offset % BigInt(PAGE_BYTES) !== 0n) return fail('EINVAL');
-  if ((flags & MAP_ANONYMOUS) === 0) {
-    // Mapping files of the image store is not supported yet; Linux answers
-    // ENODEV for a file that cannot be mapped. fd −1 without MAP_ANONYMOUS is EBADF.
-    return fail(fd < 0 ? 'EBADF' : 'ENODEV');
-  }
+  if ((flags & MAP_ANONYMOUS) === 0)
+    return mmapFile(ctx, { addr, length, prot, flags, fd, offset });
   const r = ctx.task.get(MM_SLOT).mmap({ addr, length, prot, flags });
+  return r.ok ? ret(r.addr) : fail(r.errno);
+}
+
+/** mmap of a descriptor: Linux's checks in do_mmap's order, then a file mapping. */
+function mmapFile(
+  ctx: SyscallContext,
+  req: { addr: number; length: number; prot: number; flags: number; fd: number; offset: bigint },
+): SyscallOutcome {
+  const open = ctx.kernel.files.ofDescriptor(ctx.task, req.fd);
+  if (open === 'EBADF') return fail('EBADF');
+  if (req.length === 0) return fail('EINVAL');
+  // Offsets past FILE_OFFSET_BYTES_MAX would only ever show SIGBUS pages.
+  if (req.offset < 0n || req.offset > BigInt(FILE_OFFSET_BYTES_MAX)) return fail('EOVERFLOW');
+  const file = checkFileMapping(open, req.prot, req.flags);
+  if (typeof file === 'string') return fail(file);
+  const r = ctx.task.get(MM_SLOT).mmapFile(file, {
+    addr: req.addr,
+    length: req.length,
+    prot: req.prot,
+    flags: req.flags,
+    offset: Number(req.offset),
+  });
   return r.ok ? ret(r.addr) : fail(r.errno);
 }
 

@@ -17,7 +17,9 @@ export type VmaKind =
   /** The rt_sigreturn trampoline page that exec maps in every process. */
   | 'trampoline'
   /** A System V shared memory attachment. */
-  | 'shm';
+  | 'shm'
+  /** A file of the image store mapped with mmap (`name`: its path; `offset`: the file offset of `start`). */
+  | 'file';
 
 export interface Vma {
   /** First byte, page-aligned. */
@@ -58,13 +60,13 @@ export function canMerge(a: Vma, b: Vma): boolean {
     a.maxProt === b.maxProt &&
     (!hasBackingObject(a) || a.offset + (a.end - a.start) === b.offset) &&
     // The heap, the stack and the trampoline keep their own identity.
-    (a.kind === 'anon' || a.kind === 'elf' || a.kind === 'shm')
+    (a.kind === 'anon' || a.kind === 'elf' || a.kind === 'shm' || a.kind === 'file')
   );
 }
 
 /** True for mappings that view an object (a file, a shm segment) at an offset. */
 export function hasBackingObject(vma: Vma): boolean {
-  return vma.kind === 'elf' || vma.kind === 'shm';
+  return vma.kind === 'elf' || vma.kind === 'shm' || vma.kind === 'file';
 }
 
 /** The part of `vma` within [start, end), with its offset adjusted. */

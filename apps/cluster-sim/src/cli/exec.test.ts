@@ -64,6 +64,32 @@ describe('krg exec against qemu-riscv64', () => {
   });
 });
 
+describe('mmap of an image-store file against qemu-riscv64', () => {
+  // The guest maps the file named by argv[1]; krg gets it through --image
+  // at a guest path, qemu at its host path (the guest prints neither).
+  test('mmap-file: same stdout and status on 1 node and on node 6 of 8', async () => {
+    const data = `${GUESTS}/checksum`;
+    const oracle = qemu(`${GUESTS}/mmap-file`, [data]);
+    expect(oracle.stdout).toContain('failures=0\n');
+    for (const where of [
+      ['--nodes', '1'],
+      ['--nodes', '8', '--node', '6'],
+    ]) {
+      const run = await krgInProcess([
+        ...where,
+        '--image',
+        `${data}:/data/checksum`,
+        '--',
+        `${GUESTS}/mmap-file`,
+        '/data/checksum',
+      ]);
+      expect(run.stdout).toBe(oracle.stdout);
+      expect(run.stderr).toBe(oracle.stderr);
+      expect(run.status).toBe(oracle.status);
+    }
+  });
+});
+
 describe('exec of another guest, compared stage by stage', () => {
   // qemu-riscv64 cannot follow an execve of another riscv64 binary without
   // binfmt_misc: compare stage 1 up to the exec, then stage 2 run directly

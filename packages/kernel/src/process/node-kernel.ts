@@ -52,6 +52,9 @@ import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
 import { SignalDelivery, exitChildInfo } from './signal-delivery.js';
 import { isPrivateSyscall } from './private-syscalls.js';
 
+/** si_code of a SIGBUS for an access past the end of a mapped file (Linux's BUS_ADRERR). */
+const BUS_ADRERR = 2;
+
 /** Thrown when a node cannot take another task (fork's EAGAIN). */
 export class NodeFull extends Error {
   override readonly name = 'NodeFull';
@@ -567,6 +570,9 @@ export class NodeKernel {
         const kind = space.classifyFault(Number(stop.address), stop.access);
         if (kind === 'oom')
           this.exit(task, { kind: 'signaled', signal: SIGNAL.SIGKILL, coreDumped: false });
+        // Past the end of a mapped file: SIGBUS, as Linux's filemap_fault sends.
+        else if (kind === 'bus')
+          this.signals.forceFault(task, SIGNAL.SIGBUS, BUS_ADRERR, stop.address);
         else
           this.signals.forceFault(
             task,
