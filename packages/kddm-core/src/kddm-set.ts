@@ -219,8 +219,8 @@ export class KddmSet<T> {
   private nextRound = 1;
   /** Local operations started while a recovery round runs. */
   private readonly heldOps: HeldOp<T>[] = [];
-  /** During the end of a recovery round: objects found lost. */
-  private lost: Set<ObjectId> | undefined = undefined;
+  /** During the end of a recovery round: the objects that survived it. */
+  private alive: ReadonlyMap<ObjectId, NodeId> | undefined = undefined;
 
   constructor(
     private readonly host: SetHost,
@@ -542,7 +542,7 @@ export class KddmSet<T> {
       const ids = new Set<ObjectId>(this.slots.keys());
       for (const objId of owners.keys())
         if (this.defaultOwnerOf(objId) === this.host.self) ids.add(objId);
-      this.lost = new Set<ObjectId>();
+      this.alive = owners;
       for (const objId of [...ids].sort((a, b) => a - b)) {
         const owner = owners.get(objId);
         if (owner === undefined) this.dropLost(objId);
@@ -555,14 +555,15 @@ export class KddmSet<T> {
 
   /** After resolveRecovery: should a message parked before the round be replayed? */
   keepAfterRecovery(msg: KddmMessage): boolean {
-    if (this.lost?.has(msg.objId)) return false;
+    // About an object that did not survive (possibly one this node never had an entry for).
+    if (this.alive !== undefined && !this.alive.has(msg.objId)) return false;
     // Every requester re-sends after the round; an old request would be served twice.
     return msg.type !== MessageType.REQ_OBJECT_COPY;
   }
 
   /** After the round's messages were filtered: lost objects need no more remembering. */
   forgetLost(): void {
-    this.lost = undefined;
+    this.alive = undefined;
   }
 
   /** The round is over everywhere: local operations held during it start now, in order. */
@@ -580,7 +581,6 @@ export class KddmSet<T> {
   }
 
   private dropLost(objId: ObjectId): void {
-    this.lost?.add(objId);
     const slot = this.slots.get(objId);
     if (slot === undefined) return;
     slot.parked = [];
