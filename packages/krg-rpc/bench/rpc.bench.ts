@@ -13,6 +13,8 @@ const CALLS_PER_NODE = 2000;
 const CONCURRENCY_PER_NODE = 4;
 const SERVICE = 1;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+// BENCH_RPC_ONLY=1 skips the codec baseline (for profiling the RPC path alone).
+const isRpcOnly = process.env['BENCH_RPC_ONLY'] === '1';
 
 // A fixed table of request payloads, KDDM-like: ids, a flag word, a small blob.
 const PAYLOADS = Array.from({ length: 1024 }, (_, i) => ({
@@ -94,6 +96,11 @@ function timeCodec(): Rate {
 
 const fmt = (v: number): string => `${(v / 1e3).toFixed(0)} k/s`;
 for (let round = 1; round <= ROUNDS; round++) {
+  if (isRpcOnly) {
+    const r = await timeRpc();
+    console.log(`round ${round}: RPC messages ${fmt(r.rate.wall)} wall, ${fmt(r.rate.cpu)} cpu`);
+    continue;
+  }
   const codec = timeCodec();
   const r = await timeRpc();
   console.log(

@@ -22,20 +22,25 @@ import {
   RpcTimeout,
 } from './errors.js';
 import { DESCRIPTOR_CHUNK_BYTES, DESCRIPTOR_WINDOW_BYTES, MAX_MESSAGE_BYTES } from './limits.js';
-import { cancelMessage, creditMessage, dataMessage, endMessage } from './message.js';
+import { M_CANCEL, M_CREDIT, M_DATA, M_END } from './message.js';
 import type { NodeId } from './node-id.js';
 
 /** What a descriptor needs from the node that owns it. */
 export interface ConversationHost {
   readonly scope: Scope;
   readonly nodeId: NodeId;
-  /** Sends one message to `peer` on the reliable link; throws like `ReliableLinks.send`. */
-  sendTo(peer: NodeId, message: unknown): void;
+  /**
+   * Sends one message of this conversation to `peer` on the reliable link
+   * (`body` is copied); throws like `ReliableLinks.send`.
+   */
+  sendTo(peer: NodeId, kind: number, toServer: boolean, convId: number, body: Uint8Array): void;
   /** Removes the conversation from the node's table. */
   release(desc: RpcDescriptor): void;
 }
 
 type Slot = 'data' | 'credit' | 'result';
+
+const EMPTY = new Uint8Array(0);
 
 export class RpcDescriptor implements ByteChannel {
   private readonly inbox: Uint8Array[] = [];
@@ -99,7 +104,7 @@ export class RpcDescriptor implements ByteChannel {
     }
     this.isLocalEnded = true;
     try {
-      this.host.sendTo(this.peer, endMessage(this.convId, this.role === 'client'));
+      this.send1(M_END, EMPTY);
     } catch (error) {
       this.failWith(error);
     }
@@ -109,7 +114,7 @@ export class RpcDescriptor implements ByteChannel {
   cancel(): void {
     if (this.isReleased) return;
     try {
-      this.host.sendTo(this.peer, cancelMessage(this.convId, this.role === 'client'));
+      this.send1(M_CANCEL, EMPTY);
     } catch {
       // The peer is gone already: nothing to tell it.
     }
@@ -240,7 +245,7 @@ export class RpcDescriptor implements ByteChannel {
       await this.block('credit');
     }
     try {
-      this.host.sendTo(this.peer, dataMessage(this.convId, this.role === 'client', bytes));
+      this.send1(M_DATA, bytes);
     } catch (error) {
       this.failWith(error);
       throw error;
@@ -268,10 +273,7 @@ export class RpcDescriptor implements ByteChannel {
     if (this.consumedBytes - this.creditedBytes < DESCRIPTOR_WINDOW_BYTES / 4) return;
     this.creditedBytes = this.consumedBytes;
     try {
-      this.host.sendTo(
-        this.peer,
-        creditMessage(this.convId, this.role === 'client', this.consumedBytes),
-      );
+      this.send1(M_CREDIT, encodeValue(this.consumedBytes));
     } catch (error) {
       this.failWith(error);
     }
@@ -303,11 +305,16 @@ export class RpcDescriptor implements ByteChannel {
   private cancelWith(error: RpcError): void {
     if (this.isReleased) return;
     try {
-      this.host.sendTo(this.peer, cancelMessage(this.convId, this.role === 'client'));
+      this.send1(M_CANCEL, EMPTY);
     } catch {
       // The peer is gone already.
     }
     this.fail(error);
+  }
+
+  /** One message of this conversation to the peer. */
+  private send1(kind: number, body: Uint8Array): void {
+    this.host.sendTo(this.peer, kind, this.role === 'client', this.convId, body);
   }
 
   private failWith(error: unknown): void {

@@ -9,7 +9,7 @@ export type { NetworkStats, SimNetworkOptions } from './sim-network.js';
 export { Membership } from './membership.js';
 export type { DownReason, NodeDownListener, NodeUpListener } from './membership.js';
 export { ReliableLinks } from './reliable-links.js';
-export type { LinkStats, MessageSink } from './reliable-links.js';
+export type { FrameSink, LinkStats } from './reliable-links.js';
 export { RpcLayer } from './rpc-layer.js';
 export type { BootHook, RpcLayerOptions } from './rpc-layer.js';
 export { RpcNode } from './rpc-node.js';

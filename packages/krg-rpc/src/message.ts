@@ -1,7 +1,22 @@
-// The RPC messages that travel inside reliable-link packets, as compact
-// arrays (encoded by ghost-io's codec). A conversation is named by the
-// client's node id and a conversation id the client allocated; `toServer`
-// tells the receiver which side of the conversation a message is for.
+// The RPC messages that travel as reliable-link frames. The envelope is
+// binary, in the frame's two header words; only the payload (call arguments,
+// a result, a packed value) goes through ghost-io's codec, so the codec
+// walks and encodes nothing but what the caller handed over.
+//
+//   word0 = kind (bits 0-7) | flag (bits 8-15) | serviceId (bits 16-31)
+//   word1 = conversation id
+//
+// A conversation is named by the client's node id and a conversation id the
+// client allocated. `flag` is the call mode for BEGIN, isOk for RESULT, and
+// for the descriptor messages whether the message goes to the server side.
+//
+// Bodies: BEGIN — the encoded arguments (for a descriptor, the client's
+// deadline in ns); RESULT — the encoded value (an error travels as
+// [code, message]); DATA — the packed bytes themselves (already encoded by
+// the descriptor, not wrapped again); CREDIT — the encoded count of bytes
+// consumed; END, CANCEL — empty.
+import { assert } from './assert.js';
+import { MAX_SERVICE_ID } from './limits.js';
 
 export const M_BEGIN = 0;
 export const M_DATA = 1;
@@ -9,79 +24,44 @@ export const M_END = 2;
 export const M_CANCEL = 3;
 export const M_RESULT = 4;
 export const M_CREDIT = 5;
+const M_LAST = M_CREDIT;
 
 /** How a conversation was opened. */
 export const MODE_CALL = 0;
 export const MODE_CAST = 1;
 export const MODE_DESCRIPTOR = 2;
 
-export type Message =
-  | { kind: typeof M_BEGIN; convId: number; serviceId: number; mode: number; args: unknown }
-  | { kind: typeof M_DATA; convId: number; toServer: boolean; bytes: Uint8Array }
-  | { kind: typeof M_END; convId: number; toServer: boolean }
-  | { kind: typeof M_CANCEL; convId: number; toServer: boolean }
-  | { kind: typeof M_RESULT; convId: number; isOk: boolean; value: unknown }
-  | { kind: typeof M_CREDIT; convId: number; toServer: boolean; consumedBytes: number };
-
-export function beginMessage(convId: number, serviceId: number, mode: number, args: unknown) {
-  return [M_BEGIN, convId, serviceId, mode, args];
-}
-export function dataMessage(convId: number, toServer: boolean, bytes: Uint8Array) {
-  return [M_DATA, convId, toServer ? 1 : 0, bytes];
-}
-export function endMessage(convId: number, toServer: boolean) {
-  return [M_END, convId, toServer ? 1 : 0];
-}
-export function cancelMessage(convId: number, toServer: boolean) {
-  return [M_CANCEL, convId, toServer ? 1 : 0];
-}
-export function resultMessage(convId: number, isOk: boolean, value: unknown) {
-  return [M_RESULT, convId, isOk ? 1 : 0, value];
-}
-export function creditMessage(convId: number, toServer: boolean, consumedBytes: number) {
-  return [M_CREDIT, convId, toServer ? 1 : 0, consumedBytes];
+/** The first header word of a message. */
+export function headerWord(kind: number, flag: number, serviceId = 0): number {
+  return (kind | (flag << 8) | (serviceId << 16)) >>> 0;
 }
 
-function isUint(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+export function messageKind(word0: number): number {
+  return word0 & 0xff;
 }
 
-/** Parses a decoded message; null for anything malformed (the caller drops and counts it). */
-export function parseMessage(value: unknown): Message | null {
-  if (!Array.isArray(value) || value.length < 3) return null;
-  const kind: unknown = value[0];
-  const convId: unknown = value[1];
-  if (!isUint(convId)) return null;
-  switch (kind) {
-    case M_BEGIN: {
-      const serviceId: unknown = value[2];
-      const mode: unknown = value[3];
-      if (value.length !== 5 || !isUint(serviceId) || !isUint(mode) || mode > MODE_DESCRIPTOR) {
-        return null;
-      }
-      return { kind, convId, serviceId, mode, args: value[4] };
-    }
-    case M_DATA: {
-      const bytes: unknown = value[3];
-      if (value.length !== 4 || !(bytes instanceof Uint8Array)) return null;
-      return { kind, convId, toServer: value[2] === 1, bytes };
-    }
-    case M_END:
-    case M_CANCEL:
-      if (value.length !== 3) return null;
-      return { kind, convId, toServer: value[2] === 1 };
-    case M_RESULT:
-      if (value.length !== 4) return null;
-      return { kind, convId, isOk: value[2] === 1, value: value[3] };
-    case M_CREDIT: {
-      const consumedBytes: unknown = value[3];
-      if (value.length !== 4 || !isUint(consumedBytes)) return null;
-      return { kind, convId, toServer: value[2] === 1, consumedBytes };
-    }
-    default:
-      return null;
-  }
+export function messageFlag(word0: number): number {
+  return (word0 >>> 8) & 0xff;
 }
+
+export function messageServiceId(word0: number): number {
+  return word0 >>> 16;
+}
+
+/**
+ * Whether a received header word is one this layer writes (the frame comes
+ * from the network: a bad one is counted and dropped, never trusted).
+ */
+export function isWellFormedHeader(word0: number): boolean {
+  const kind = messageKind(word0);
+  const flag = messageFlag(word0);
+  if (kind > M_LAST) return false;
+  if (kind === M_BEGIN) return flag <= MODE_DESCRIPTOR;
+  if (messageServiceId(word0) !== 0) return false;
+  return flag <= 1;
+}
+
+assert(MAX_SERVICE_ID <= 0xffff, 'a service id fits in the top 16 bits of word0');
 
 /** How a handler's failure travels: its `code` (or name) and message. */
 export function describeError(error: unknown): [string, string] {

@@ -9,6 +9,8 @@ import { ReliableLinks } from './reliable-links.js';
 import { SimNetwork } from './sim-network.js';
 
 const NODES = 4;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 interface Plan {
   seed: number;
@@ -39,7 +41,9 @@ async function runPlan(plan: Plan) {
       engine.createScope(`n${n}`),
       network,
       membership,
-      (from, m) => received[from * NODES + n]!.push(m as string),
+      // The frame's words and body come back exactly as sent.
+      (from, word0, word1, body) =>
+        received[from * NODES + n]!.push(`${word0}/${word1}/${decoder.decode(body)}`),
     );
     links.push(l);
     network.attach(n, (from, p) => l.receive(from, p));
@@ -49,8 +53,9 @@ async function runPlan(plan: Plan) {
     const message = `${i}:${'x'.repeat(s.size)}`;
     engine.schedule(s.at, () => {
       // The expected order is the order of the send calls.
-      sent[s.from * NODES + s.to]!.push(message);
-      links[s.from]!.send(s.to, message);
+      const word0 = (i * 2_654_435_761) >>> 0;
+      sent[s.from * NODES + s.to]!.push(`${word0}/${s.size}/${message}`);
+      links[s.from]!.send(s.to, word0, s.size, encoder.encode(message));
     });
   });
   await engine.run();

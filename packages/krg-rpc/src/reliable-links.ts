@@ -6,16 +6,25 @@
 // Per directed link: DATA packets carry a sequence number (from 1) and the
 // cumulative acknowledgement of the reverse direction; the receiver delivers
 // in sequence order, buffers out-of-order packets within the window and drops
-// duplicates; a pure ACK goes out after ACK_DELAY_NS unless outgoing data
-// carried it first; the sender retransmits everything unacknowledged when
-// its timer (expected round trip + slack, backing off exponentially) fires.
-// Every packet names the incarnations of both ends, so nothing from a
-// previous life of either node is ever delivered.
+// duplicates. Every packet names the incarnations of both ends, so nothing
+// from a previous life of either node is ever delivered.
 //
-// Packet layout: a fixed 17-byte header (kind u8, source incarnation u32,
-// destination incarnation u32, seq u32, ack u32, big-endian) followed, for
-// DATA, by the message encoded with ghost-io's codec.
-import { decodeValue, encodeValue } from '@krg/ghost-io';
+// Timers are per node, not per link or per packet (an RPC workload touches
+// many links for one packet each, and a timer per packet was most of the
+// engine's work):
+// - Delayed acknowledgements: a link that received data owes an ack; outgoing
+//   data on that link carries it. One node timer, armed ACK_DELAY_NS after the
+//   oldest debt, sends a pure ACK on every link still in debt when it fires.
+// - Retransmission: a link with unacknowledged data has a deadline (expected
+//   round trip + slack after its last progress, backing off exponentially).
+//   One node timer fires at the earliest deadline and retransmits everything
+//   unacknowledged on each link whose deadline passed. An acknowledgement
+//   only moves the link's deadline; nothing is cancelled per packet.
+//
+// Packet layout (big-endian): a 17-byte link header (kind u8, source
+// incarnation u32, destination incarnation u32, seq u32, ack u32); DATA
+// packets follow it with the frame: two u32 words of the upper layer's own
+// header and the body bytes.
 import type { Scope, Timer } from '@krg/sim-engine';
 import { assert } from './assert.js';
 import { RpcLimitExceeded, RpcMessageTooLarge, RpcPeerDown } from './errors.js';
@@ -33,8 +42,11 @@ import type { NodeId } from './node-id.js';
 import type { Transport } from './transport.js';
 
 const HEADER_BYTES = 17;
+/** Link header plus the frame's two words. */
+const DATA_HEADER_BYTES = HEADER_BYTES + 8;
 const KIND_DATA = 0;
 const KIND_ACK = 1;
+const MAX_BACKOFF = 1024;
 
 // Big-endian u32 by hand: a DataView per packet costs an allocation.
 function readUint32(b: Uint8Array, at: number): number {
@@ -64,13 +76,19 @@ function allocatePacket(sizeBytes: number): Uint8Array {
     slab = new Uint8Array(SLAB_BYTES);
     slabOffset = 0;
   }
-  const packet = slab.subarray(slabOffset, slabOffset + sizeBytes);
+  // A view made by the constructor: `subarray` pays for a species lookup.
+  const packet = new Uint8Array(slab.buffer, slabOffset, sizeBytes);
   slabOffset += (sizeBytes + 7) & ~7;
   return packet;
 }
 
-/** Where delivered messages go: called once per message, in per-link send order. */
-export type MessageSink = (from: NodeId, message: unknown) => void;
+/**
+ * Where delivered frames go: called once per frame, in per-link send order,
+ * with the two header words and the body as sent. `body` is a view into the
+ * packet, valid for as long as the receiver keeps it (packets are never
+ * rewritten).
+ */
+export type FrameSink = (from: NodeId, word0: number, word1: number, body: Uint8Array) => void;
 
 /** Counters of one node's links (plain data). */
 export interface LinkStats {
@@ -84,27 +102,44 @@ export interface LinkStats {
   malformedDropped: number;
 }
 
-interface Unacked {
-  readonly seq: number;
-  readonly body: Uint8Array;
-}
-
 class PeerLink {
   nextSeq = 1;
   ackedUpTo = 0;
-  readonly inflight: Unacked[] = [];
+  /** Sent, not yet acknowledged: whole DATA packets, in sequence order (seq = ackedUpTo + 1 + index). */
+  readonly inflight: Uint8Array[] = [];
+  /** Frames waiting for room in the window, as packets not yet numbered. */
   readonly backlog: Uint8Array[] = [];
   recvNext = 1;
   readonly outOfOrder = new Map<number, Uint8Array>();
-  ackTimer: Timer | null = null;
-  retransmitTimer: Timer | null = null;
+  /** An acknowledgement is owed to the peer (data arrived and nothing carried the ack back yet). */
+  isAckOwed = false;
+  /** Whether the node's retransmission list holds this link. */
+  isWatched = false;
+  /** The last progress (first packet into an empty window, an ack, a retransmission). */
+  progressAtNs = 0;
   backoff = 1;
+  constructor(
+    readonly peer: NodeId,
+    /** The shortest first timeout this link can have (an empty packet's round trip + slack). */
+    readonly minTimeoutNs: number,
+  ) {}
 }
 
 export class ReliableLinks {
   private readonly links: (PeerLink | undefined)[] = new Array<PeerLink | undefined>(
     MAX_NODE_ID + 1,
   );
+  /** Links that owe an ack, in the order the debts arose (entries may be settled already). */
+  private ackDebtors: PeerLink[] = [];
+  /** The other debtor list, swapped in while the timer works through one (no allocation). */
+  private spareDebtors: PeerLink[] = [];
+  private ackTimer: Timer | null = null;
+  /** Links with data in flight (entries may have drained since; they leave when the timer looks). */
+  private watched: PeerLink[] = [];
+  private retransmitTimer: Timer | null = null;
+  private retransmitTimerAtNs = 0;
+  private readonly flushAcks = (): void => this.sendOwedAcks();
+  private readonly checkRetransmits = (): void => this.retransmitOverdue();
   readonly stats: LinkStats = {
     dataSent: 0,
     retransmissions: 0,
@@ -122,38 +157,36 @@ export class ReliableLinks {
     private readonly scope: Scope,
     private readonly transport: Transport,
     private readonly membership: Membership,
-    private readonly sink: MessageSink,
+    private readonly sink: FrameSink,
   ) {}
 
   /**
-   * Sends `message` to `to`, exactly once and after every message sent to
-   * `to` before it, as long as both nodes live. Throws `RpcPeerDown` if `to`
-   * is not up, `RpcMessageTooLarge`, `RpcLimitExceeded` (backlog full), or the
-   * codec's error for a value it cannot encode. A throw sends nothing.
+   * Sends one frame (two u32 header words and `body`) to `to`, exactly once
+   * and after every frame sent to `to` before it, as long as both nodes live.
+   * `body` is copied. Throws `RpcPeerDown` if `to` is not up,
+   * `RpcMessageTooLarge`, or `RpcLimitExceeded` (backlog full); a throw sends
+   * nothing.
    */
-  send(to: NodeId, message: unknown): void {
+  send(to: NodeId, word0: number, word1: number, body: Uint8Array): void {
     if (!this.membership.isUp(to)) throw new RpcPeerDown(to, 'not-up');
-    const body = encodeValue(message);
-    if (body.byteLength + HEADER_BYTES > MAX_PACKET_BYTES) {
-      throw new RpcMessageTooLarge(body.byteLength + HEADER_BYTES, MAX_PACKET_BYTES);
-    }
+    const sizeBytes = DATA_HEADER_BYTES + body.byteLength;
+    if (sizeBytes > MAX_PACKET_BYTES) throw new RpcMessageTooLarge(sizeBytes, MAX_PACKET_BYTES);
     const link = this.linkTo(to);
-    if (link.inflight.length < LINK_WINDOW_PACKETS) {
-      this.transmitNew(to, link, body);
-    } else {
-      if (link.backlog.length >= MAX_LINK_BACKLOG_PACKETS) {
-        throw new RpcLimitExceeded('MAX_LINK_BACKLOG_PACKETS', MAX_LINK_BACKLOG_PACKETS);
-      }
-      link.backlog.push(body);
+    const isWindowFull = link.inflight.length >= LINK_WINDOW_PACKETS;
+    if (isWindowFull && link.backlog.length >= MAX_LINK_BACKLOG_PACKETS) {
+      throw new RpcLimitExceeded('MAX_LINK_BACKLOG_PACKETS', MAX_LINK_BACKLOG_PACKETS);
     }
+    const packet = allocatePacket(sizeBytes);
+    writeUint32(packet, HEADER_BYTES, word0);
+    writeUint32(packet, HEADER_BYTES + 4, word1);
+    packet.set(body, DATA_HEADER_BYTES);
+    if (isWindowFull) link.backlog.push(packet);
+    else this.transmitNew(link, packet);
   }
 
-  /** Forgets everything about `peer` (it went down): unacked data, buffers, timers. */
+  /** Forgets everything about `peer` (it went down): unacked data, buffers, debts. */
   dropPeer(peer: NodeId): void {
-    const link = this.links[peer];
-    if (link === undefined) return;
-    link.ackTimer?.cancel();
-    link.retransmitTimer?.cancel();
+    // The node timers skip links that are no longer the current one.
     this.links[peer] = undefined;
   }
 
@@ -178,28 +211,35 @@ export class ReliableLinks {
       return;
     }
     const kind = packet[0]!;
-    const srcIncarnation = readUint32(packet, 1);
-    const dstIncarnation = readUint32(packet, 5);
-    const seq = readUint32(packet, 9);
-    const ack = readUint32(packet, 13);
     if (
-      dstIncarnation !== this.incarnation ||
+      readUint32(packet, 5) !== this.incarnation ||
       !this.membership.isUp(from) ||
-      srcIncarnation !== this.membership.incarnationOf(from)
+      readUint32(packet, 1) !== this.membership.incarnationOf(from)
     ) {
       stats.staleDropped++;
       return;
     }
-    if (kind !== KIND_DATA && kind !== KIND_ACK) {
+    if (
+      (kind !== KIND_DATA && kind !== KIND_ACK) ||
+      (kind === KIND_DATA && packet.byteLength < DATA_HEADER_BYTES)
+    ) {
       stats.malformedDropped++;
       return;
     }
     const link = this.linkTo(from);
-    this.processAck(from, link, ack);
+    const ack = readUint32(packet, 13);
+    if (ack >= link.nextSeq) {
+      // Acknowledges what was never sent: not from a well-behaved peer.
+      stats.malformedDropped++;
+      return;
+    }
+    if (ack > link.ackedUpTo) this.processAck(link, ack);
     if (kind === KIND_ACK) return;
+    const seq = readUint32(packet, 9);
     if (seq < link.recvNext) {
+      // A copy of something delivered: our ack may have been lost, owe it again.
       stats.duplicatesDropped++;
-      this.scheduleAck(from, link);
+      this.oweAck(link);
       return;
     }
     if (seq >= link.recvNext + LINK_WINDOW_PACKETS) {
@@ -207,135 +247,178 @@ export class ReliableLinks {
       stats.malformedDropped++;
       return;
     }
-    const body = packet.subarray(HEADER_BYTES);
+    this.oweAck(link);
     if (seq !== link.recvNext) {
       if (link.outOfOrder.has(seq)) stats.duplicatesDropped++;
       else {
-        link.outOfOrder.set(seq, body);
+        link.outOfOrder.set(seq, packet);
         stats.outOfOrderBuffered++;
       }
-      this.scheduleAck(from, link);
       return;
     }
-    this.scheduleAck(from, link);
-    this.deliverInOrder(from, link, body);
+    this.deliverInOrder(from, link, packet);
   }
 
   private deliverInOrder(from: NodeId, link: PeerLink, first: Uint8Array): void {
-    let body: Uint8Array | undefined = first;
-    while (body !== undefined) {
+    let packet: Uint8Array | undefined = first;
+    while (packet !== undefined) {
       link.recvNext++;
-      let message: unknown;
-      let isDecoded = true;
-      try {
-        message = decodeValue(body);
-      } catch {
-        // A body our own encoder wrote always decodes; skip one that does not
-        // rather than stall the link on a packet that would be resent forever.
-        isDecoded = false;
-        this.stats.malformedDropped++;
-      }
-      if (isDecoded) {
-        this.stats.delivered++;
-        this.sink(from, message);
-      }
+      this.stats.delivered++;
+      this.sink(
+        from,
+        readUint32(packet, HEADER_BYTES),
+        readUint32(packet, HEADER_BYTES + 4),
+        new Uint8Array(
+          packet.buffer,
+          packet.byteOffset + DATA_HEADER_BYTES,
+          packet.byteLength - DATA_HEADER_BYTES,
+        ),
+      );
       // The sink may have dropped this link (peer down) or killed this node.
       if (this.links[from] !== link || !this.scope.isAlive) return;
-      body = link.outOfOrder.get(link.recvNext);
-      if (body !== undefined) link.outOfOrder.delete(link.recvNext);
+      if (link.outOfOrder.size === 0) return;
+      packet = link.outOfOrder.get(link.recvNext);
+      if (packet !== undefined) link.outOfOrder.delete(link.recvNext);
     }
   }
 
-  private processAck(peer: NodeId, link: PeerLink, ack: number): void {
-    if (ack <= link.ackedUpTo) return;
-    assert(ack < link.nextSeq, 'a peer acknowledges only what was sent');
-    let n = 0;
-    while (n < link.inflight.length && link.inflight[n]!.seq <= ack) n++;
-    link.inflight.splice(0, n);
+  private processAck(link: PeerLink, ack: number): void {
+    const n = ack - link.ackedUpTo;
+    assert(n > 0 && n <= link.inflight.length, 'an ack covers only packets in flight');
+    // Usually the whole window (one packet): popping is the cheap way to empty it.
+    if (n === link.inflight.length) while (link.inflight.length > 0) link.inflight.pop();
+    else link.inflight.splice(0, n);
     link.ackedUpTo = ack;
     link.backoff = 1;
-    link.retransmitTimer?.cancel();
-    link.retransmitTimer = null;
     while (link.inflight.length < LINK_WINDOW_PACKETS && link.backlog.length > 0) {
-      this.transmitNew(peer, link, link.backlog.shift()!);
+      this.transmitNew(link, link.backlog.shift()!);
     }
-    if (link.inflight.length > 0 && link.retransmitTimer === null) this.armRetransmit(peer, link);
+    // Progress: what is still in flight gets a full timeout from now.
+    if (link.inflight.length > 0) this.watch(link);
   }
 
-  private transmitNew(to: NodeId, link: PeerLink, body: Uint8Array): void {
+  private transmitNew(link: PeerLink, packet: Uint8Array): void {
     const seq = link.nextSeq++;
     assert(seq <= 0xffffffff, 'sequence numbers fit in 32 bits');
-    link.inflight.push({ seq, body });
+    const wasIdle = link.inflight.length === 0;
+    link.inflight.push(packet);
     this.stats.dataSent++;
-    this.transmit(to, link, seq, body);
-    if (link.retransmitTimer === null) this.armRetransmit(to, link);
+    this.writeHeader(packet, link, KIND_DATA, seq);
+    this.transport.send(this.self, link.peer, packet);
+    if (wasIdle) this.watch(link);
   }
 
-  private transmit(to: NodeId, link: PeerLink, seq: number, body: Uint8Array): void {
-    const packet = allocatePacket(HEADER_BYTES + body.byteLength);
-    this.writeHeader(packet, to, KIND_DATA, seq, link.recvNext - 1);
-    packet.set(body, HEADER_BYTES);
-    // The acknowledgement rides on this packet.
-    if (link.ackTimer !== null) {
-      link.ackTimer.cancel();
-      link.ackTimer = null;
-    }
-    this.transport.send(this.self, to, packet);
-  }
-
-  private writeHeader(
-    packet: Uint8Array,
-    to: NodeId,
-    kind: number,
-    seq: number,
-    ack: number,
-  ): void {
+  /** Writes the link header, with the ack of everything received so far (which it carries). */
+  private writeHeader(packet: Uint8Array, link: PeerLink, kind: number, seq: number): void {
     packet[0] = kind;
     writeUint32(packet, 1, this.incarnation);
-    writeUint32(packet, 5, this.membership.incarnationOf(to));
+    writeUint32(packet, 5, this.membership.incarnationOf(link.peer));
     writeUint32(packet, 9, seq);
-    writeUint32(packet, 13, ack);
+    writeUint32(packet, 13, link.recvNext - 1);
+    link.isAckOwed = false;
   }
 
-  private scheduleAck(peer: NodeId, link: PeerLink): void {
-    if (link.ackTimer !== null) return;
-    link.ackTimer = this.scope.schedule(ACK_DELAY_NS, () => {
-      link.ackTimer = null;
-      if (this.links[peer] !== link) return;
+  private oweAck(link: PeerLink): void {
+    if (link.isAckOwed) return;
+    link.isAckOwed = true;
+    this.ackDebtors.push(link);
+    if (this.ackTimer === null) this.ackTimer = this.scope.schedule(ACK_DELAY_NS, this.flushAcks);
+  }
+
+  private sendOwedAcks(): void {
+    this.ackTimer = null;
+    const debtors = this.ackDebtors;
+    this.ackDebtors = this.spareDebtors;
+    for (let i = 0; i < debtors.length; i++) {
+      const link = debtors[i]!;
+      if (!link.isAckOwed || this.links[link.peer] !== link) continue;
       const packet = allocatePacket(HEADER_BYTES);
-      this.writeHeader(packet, peer, KIND_ACK, 0, link.recvNext - 1);
+      this.writeHeader(packet, link, KIND_ACK, 0);
       this.stats.acksSent++;
-      this.transport.send(this.self, peer, packet);
-    });
+      this.transport.send(this.self, link.peer, packet);
+    }
+    debtors.length = 0;
+    this.spareDebtors = debtors;
   }
 
-  private armRetransmit(peer: NodeId, link: PeerLink): void {
-    let largest = 0;
-    for (const u of link.inflight) largest = Math.max(largest, u.body.byteLength);
-    const roundTripNs =
-      this.transport.expectedDelayNs(this.self, peer, largest + HEADER_BYTES) +
-      this.transport.expectedDelayNs(peer, this.self, HEADER_BYTES) +
-      ACK_DELAY_NS;
-    const timeoutNs = Math.min(
-      MAX_RETRANSMIT_TIMEOUT_NS,
-      (roundTripNs + RETRANSMIT_SLACK_NS) * link.backoff,
-    );
-    link.retransmitTimer = this.scope.schedule(timeoutNs, () => {
-      link.retransmitTimer = null;
-      if (this.links[peer] !== link || link.inflight.length === 0) return;
-      for (const u of link.inflight) {
-        this.stats.retransmissions++;
-        this.transmit(peer, link, u.seq, u.body);
+  /**
+   * (Re)starts the link's retransmission timeout from now. Its exact length
+   * (which depends on what is in flight) is only worked out when the node
+   * timer fires; the timer is armed no later than the shortest it can be.
+   */
+  private watch(link: PeerLink): void {
+    const nowNs = this.scope.nowNs;
+    link.progressAtNs = nowNs;
+    if (!link.isWatched) {
+      link.isWatched = true;
+      this.watched.push(link);
+    }
+    const earliestNs =
+      nowNs + Math.min(MAX_RETRANSMIT_TIMEOUT_NS, link.minTimeoutNs * link.backoff);
+    if (this.retransmitTimer === null || earliestNs < this.retransmitTimerAtNs) {
+      this.retransmitTimer?.cancel();
+      this.armRetransmitTimer(earliestNs);
+    }
+  }
+
+  private armRetransmitTimer(atNs: number): void {
+    this.retransmitTimerAtNs = atNs;
+    this.retransmitTimer = this.scope.schedule(atNs - this.scope.nowNs, this.checkRetransmits);
+  }
+
+  private retransmitOverdue(): void {
+    this.retransmitTimer = null;
+    const nowNs = this.scope.nowNs;
+    let nextNs = Number.POSITIVE_INFINITY;
+    const still: PeerLink[] = [];
+    for (const link of this.watched) {
+      if (this.links[link.peer] !== link || link.inflight.length === 0) {
+        link.isWatched = false;
+        continue;
       }
-      link.backoff = Math.min(link.backoff * 2, 1024);
-      this.armRetransmit(peer, link);
-    });
+      let dueNs = link.progressAtNs + this.timeoutNs(link);
+      if (dueNs <= nowNs) {
+        for (let i = 0; i < link.inflight.length; i++) {
+          // The transport owns the packet sent before: send a fresh copy with the current ack.
+          const packet = allocatePacket(link.inflight[i]!.byteLength);
+          packet.set(link.inflight[i]!);
+          link.inflight[i] = packet;
+          this.writeHeader(packet, link, KIND_DATA, link.ackedUpTo + 1 + i);
+          this.stats.retransmissions++;
+          this.transport.send(this.self, link.peer, packet);
+        }
+        link.backoff = Math.min(link.backoff * 2, MAX_BACKOFF);
+        link.progressAtNs = nowNs;
+        dueNs = nowNs + this.timeoutNs(link);
+      }
+      still.push(link);
+      if (dueNs < nextNs) nextNs = dueNs;
+    }
+    this.watched = still;
+    if (still.length > 0) this.armRetransmitTimer(nextNs);
+  }
+
+  /** Expected round trip of the link's largest packet in flight, plus slack, backed off. */
+  private timeoutNs(link: PeerLink): number {
+    let largest = 0;
+    for (const p of link.inflight) if (p.byteLength > largest) largest = p.byteLength;
+    const roundTripNs = this.roundTripNs(link.peer, largest);
+    return Math.min(MAX_RETRANSMIT_TIMEOUT_NS, (roundTripNs + RETRANSMIT_SLACK_NS) * link.backoff);
+  }
+
+  /** A packet of `sizeBytes` out, an ack back, and the ack delay the peer may take. */
+  private roundTripNs(peer: NodeId, sizeBytes: number): number {
+    return (
+      this.transport.expectedDelayNs(this.self, peer, sizeBytes) +
+      this.transport.expectedDelayNs(peer, this.self, HEADER_BYTES) +
+      ACK_DELAY_NS
+    );
   }
 
   private linkTo(peer: NodeId): PeerLink {
     let link = this.links[peer];
     if (link === undefined) {
-      link = new PeerLink();
+      link = new PeerLink(peer, this.roundTripNs(peer, 0) + RETRANSMIT_SLACK_NS);
       this.links[peer] = link;
     }
     return link;

@@ -5,8 +5,11 @@
 // set, and `begin` for a lock-step conversation (rpc_begin → descriptor).
 // Everything here is volatile: a crash drops the object, a reboot makes a
 // new one with the same id.
-import type { Deferred, Scope, Timer } from '@krg/sim-engine';
+import { decodeValue, encodeValue } from '@krg/ghost-io';
+import type { Deferred, Scope } from '@krg/sim-engine';
 import { assert } from './assert.js';
+import { CallDeadlines, type DeadlineEntry } from './call-deadlines.js';
+import { ConversationTable } from './conversation-table.js';
 import { RpcDescriptor, type ConversationHost } from './descriptor.js';
 import {
   RpcCancelled,
@@ -31,20 +34,21 @@ import {
 } from './limits.js';
 import type { DownReason, Membership } from './membership.js';
 import {
-  beginMessage,
   describeError,
+  headerWord,
+  isWellFormedHeader,
   M_BEGIN,
   M_CANCEL,
   M_CREDIT,
   M_DATA,
   M_END,
   M_RESULT,
+  messageFlag,
+  messageKind,
+  messageServiceId,
   MODE_CALL,
   MODE_CAST,
   MODE_DESCRIPTOR,
-  parseMessage,
-  resultMessage,
-  type Message,
 } from './message.js';
 import { checkNodeId, normalizeNodeSet, type NodeId } from './node-id.js';
 import { ReliableLinks } from './reliable-links.js';
@@ -86,16 +90,22 @@ export interface RpcNodeStats {
   malformedMessages: number;
 }
 
-class PendingCall {
-  timer: Timer | null = null;
+class PendingCall implements DeadlineEntry {
+  isEnded = false;
   constructor(
     readonly peer: NodeId,
     readonly serviceId: number,
+    readonly convId: number,
+    readonly timeoutNs: number,
+    readonly deadlineNs: number,
     readonly deferred: Deferred<unknown>,
   ) {}
 }
 
 type ClientEntry = PendingCall | RpcDescriptor;
+
+/** What `decodeBody` returns for a body that does not decode. */
+const MALFORMED: unique symbol = Symbol('malformed');
 
 function checkServiceId(id: unknown): number {
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_SERVICE_ID) {
@@ -131,17 +141,16 @@ export class RpcNode implements ConversationHost {
   /** @internal */
   readonly links: ReliableLinks;
   private readonly services = new Map<number, RpcHandler>();
-  private readonly clientConvs: (Map<number, ClientEntry> | undefined)[] = new Array<
-    Map<number, ClientEntry> | undefined
-  >(MAX_NODE_ID + 1);
+  /** Conversations this node opened, by conversation id (unique on this node while open). */
+  private readonly clientConvs = new ConversationTable<ClientEntry>();
   private readonly serverConvs: (Map<number, RpcDescriptor> | undefined)[] = new Array<
     Map<number, RpcDescriptor> | undefined
   >(MAX_NODE_ID + 1);
   private openCount = 0;
-  private nextConvId = 1;
   private alive = true;
   private readonly downListeners: PeerDownListener[] = [];
   private readonly upListeners: PeerUpListener[] = [];
+  private readonly deadlines: CallDeadlines<PendingCall>;
 
   /** @internal Created by `RpcLayer.boot`. */
   constructor(
@@ -153,9 +162,20 @@ export class RpcNode implements ConversationHost {
     transport: Transport,
     private readonly membership: Membership,
   ) {
-    this.links = new ReliableLinks(nodeId, incarnation, scope, transport, membership, (from, m) =>
-      this.handleMessage(from, m),
+    this.links = new ReliableLinks(
+      nodeId,
+      incarnation,
+      scope,
+      transport,
+      membership,
+      (from, w0, w1, b) => this.handleFrame(from, w0, w1, b),
     );
+    this.deadlines = new CallDeadlines<PendingCall>(scope, (call) => {
+      // Still in the table: nothing answered it in time.
+      this.removeClient(call);
+      call.isEnded = true;
+      call.deferred.reject(new RpcTimeout(call.peer, call.serviceId, call.timeoutNs));
+    });
   }
 
   /** False once this incarnation crashed or left. */
@@ -211,15 +231,19 @@ export class RpcNode implements ConversationHost {
     checkNodeId('call to', to);
     const timeoutNs = checkTimeout(options);
     if (!this.membership.isUp(to)) throw new RpcPeerDown(to, 'not-up');
-    const convId = this.allocateConvId(to);
-    const pending = new PendingCall(to, serviceId, this.scope.defer<unknown>());
-    this.links.send(to, beginMessage(convId, serviceId, MODE_CALL, args));
-    this.addClient(to, convId, pending);
-    pending.timer = this.scope.schedule(timeoutNs, () => {
-      if (this.clientConvs[to]?.get(convId) !== pending) return;
-      this.removeClient(to, convId);
-      pending.deferred.reject(new RpcTimeout(to, serviceId, timeoutNs));
-    });
+    const body = encodeValue(args);
+    const convId = this.allocateConvId();
+    this.links.send(to, headerWord(M_BEGIN, MODE_CALL, serviceId), convId, body);
+    const pending = new PendingCall(
+      to,
+      serviceId,
+      convId,
+      timeoutNs,
+      this.scope.nowNs + timeoutNs,
+      this.scope.defer<unknown>(),
+    );
+    this.addClient(pending);
+    this.deadlines.add(pending);
     this.stats.callsSent++;
     return pending.deferred.promise;
   }
@@ -229,7 +253,7 @@ export class RpcNode implements ConversationHost {
     this.checkUp();
     checkServiceId(serviceId);
     checkNodeId('cast to', to);
-    this.links.send(to, beginMessage(0, serviceId, MODE_CAST, args));
+    this.links.send(to, headerWord(M_BEGIN, MODE_CAST, serviceId), 0, encodeValue(args));
     this.stats.castsSent++;
   }
 
@@ -272,11 +296,16 @@ export class RpcNode implements ConversationHost {
     checkNodeId('begin to', to);
     const timeoutNs = checkTimeout(options);
     if (!this.membership.isUp(to)) throw new RpcPeerDown(to, 'not-up');
-    const convId = this.allocateConvId(to);
+    const convId = this.allocateConvId();
     const desc = new RpcDescriptor(this, to, serviceId, convId, 'client', timeoutNs);
     // The server's waits in this conversation get the same deadline.
-    this.links.send(to, beginMessage(convId, serviceId, MODE_DESCRIPTOR, timeoutNs));
-    this.addClient(to, convId, desc);
+    this.links.send(
+      to,
+      headerWord(M_BEGIN, MODE_DESCRIPTOR, serviceId),
+      convId,
+      encodeValue(timeoutNs),
+    );
+    this.addClient(desc);
     return desc;
   }
 
@@ -293,14 +322,17 @@ export class RpcNode implements ConversationHost {
   // ConversationHost
 
   /** @internal */
-  sendTo(peer: NodeId, message: unknown): void {
-    this.links.send(peer, message);
+  sendTo(peer: NodeId, kind: number, toServer: boolean, convId: number, body: Uint8Array): void {
+    this.links.send(peer, headerWord(kind, toServer ? 1 : 0), convId, body);
   }
 
   /** @internal */
   release(desc: RpcDescriptor): void {
-    const table = desc.role === 'client' ? this.clientConvs : this.serverConvs;
-    const map = table[desc.peer];
+    if (desc.role === 'client') {
+      this.removeClient(desc);
+      return;
+    }
+    const map = this.serverConvs[desc.peer];
     if (map?.get(desc.convId) === desc) {
       map.delete(desc.convId);
       this.openCount--;
@@ -314,17 +346,18 @@ export class RpcNode implements ConversationHost {
     if (!this.alive) return;
     this.links.dropPeer(peer);
     const error = new RpcPeerDown(peer, reason);
-    const clients = this.clientConvs[peer];
-    if (clients !== undefined) {
-      this.clientConvs[peer] = undefined;
-      this.openCount -= clients.size;
-      for (const entry of clients.values()) {
-        if (entry instanceof PendingCall) {
-          entry.timer?.cancel();
-          entry.deferred.reject(error);
-        } else {
-          entry.fail(error);
-        }
+    // In call order (ids grow with each call), as the callers would expect.
+    const clients = this.clientConvs
+      .entries()
+      .filter((e) => e.peer === peer)
+      .sort((a, b) => a.convId - b.convId);
+    for (const entry of clients) this.removeClient(entry);
+    for (const entry of clients) {
+      if (entry instanceof PendingCall) {
+        this.endCall(entry);
+        entry.deferred.reject(error);
+      } else {
+        entry.fail(error);
       }
     }
     const servers = this.serverConvs[peer];
@@ -347,50 +380,65 @@ export class RpcNode implements ConversationHost {
     this.alive = false;
     this.scope.kill();
     this.services.clear();
-    this.clientConvs.fill(undefined);
+    this.clientConvs.clear();
     this.serverConvs.fill(undefined);
     this.openCount = 0;
     this.downListeners.length = 0;
     this.upListeners.length = 0;
   }
 
-  private handleMessage(from: NodeId, raw: unknown): void {
-    const m = parseMessage(raw);
-    if (m === null) {
+  private handleFrame(from: NodeId, word0: number, convId: number, body: Uint8Array): void {
+    if (!isWellFormedHeader(word0)) {
       this.stats.malformedMessages++;
       return;
     }
-    switch (m.kind) {
-      case M_BEGIN:
-        this.serve(from, m);
+    const kind = messageKind(word0);
+    const flag = messageFlag(word0);
+    switch (kind) {
+      case M_BEGIN: {
+        const args = this.decodeBody(body);
+        if (args !== MALFORMED) this.serve(from, messageServiceId(word0), flag, convId, args);
         return;
+      }
       case M_RESULT: {
-        const entry = this.clientConvs[from]?.get(m.convId);
-        if (entry === undefined) return; // timed out or cancelled meanwhile
+        const entry = this.clientConvs.get(convId);
+        if (entry === undefined || entry.peer !== from) return; // timed out or cancelled meanwhile
+        const value = this.decodeBody(body);
+        if (value === MALFORMED) return;
+        const isOk = flag === 1;
         if (entry instanceof PendingCall) {
-          this.removeClient(from, m.convId);
-          entry.timer?.cancel();
-          if (m.isOk) entry.deferred.resolve(m.value);
-          else entry.deferred.reject(this.remoteError(from, entry.serviceId, m.value));
+          this.removeClient(entry);
+          this.endCall(entry);
+          if (isOk) entry.deferred.resolve(value);
+          else entry.deferred.reject(this.remoteError(from, entry.serviceId, value));
         } else {
-          entry.onResult(m.isOk, m.value);
+          entry.onResult(isOk, value);
         }
         return;
       }
       default: {
-        const desc = m.toServer
-          ? this.serverConvs[from]?.get(m.convId)
-          : this.clientConvs[from]?.get(m.convId);
-        if (!(desc instanceof RpcDescriptor)) return; // over already: drop
-        this.deliverToDescriptor(desc, m);
+        const desc =
+          flag === 1 ? this.serverConvs[from]?.get(convId) : this.clientConvs.get(convId);
+        if (!(desc instanceof RpcDescriptor) || desc.peer !== from) return; // over already: drop
+        this.deliverToDescriptor(desc, kind, body);
       }
     }
   }
 
-  private deliverToDescriptor(desc: RpcDescriptor, m: Message): void {
-    switch (m.kind) {
+  /** Decodes a frame body from the network; a bad one is counted and dropped. */
+  private decodeBody(body: Uint8Array): unknown {
+    try {
+      return decodeValue(body);
+    } catch {
+      this.stats.malformedMessages++;
+      return MALFORMED;
+    }
+  }
+
+  private deliverToDescriptor(desc: RpcDescriptor, kind: number, body: Uint8Array): void {
+    switch (kind) {
       case M_DATA:
-        desc.onData(m.bytes);
+        desc.onData(body);
         return;
       case M_END:
         desc.onEnd();
@@ -398,48 +446,66 @@ export class RpcNode implements ConversationHost {
       case M_CANCEL:
         desc.fail(new RpcCancelled(true));
         return;
-      case M_CREDIT:
-        desc.onCredit(m.consumedBytes);
+      case M_CREDIT: {
+        const consumedBytes = this.decodeBody(body);
+        if (
+          typeof consumedBytes !== 'number' ||
+          !Number.isSafeInteger(consumedBytes) ||
+          consumedBytes < 0
+        ) {
+          if (consumedBytes !== MALFORMED) this.stats.malformedMessages++;
+          return;
+        }
+        desc.onCredit(consumedBytes);
         return;
+      }
       default:
-        assert(false, `message kind ${m.kind} is not for a descriptor`);
+        assert(false, `message kind ${kind} is not for a descriptor`);
     }
   }
 
-  private serve(from: NodeId, m: Extract<Message, { kind: typeof M_BEGIN }>): void {
-    const handler = this.services.get(m.serviceId);
-    const isCast = m.mode === MODE_CAST;
+  private serve(
+    from: NodeId,
+    serviceId: number,
+    mode: number,
+    convId: number,
+    args: unknown,
+  ): void {
+    const handler = this.services.get(serviceId);
+    const isCast = mode === MODE_CAST;
     if (handler === undefined) {
-      if (!isCast) this.reply(from, m.convId, false, ['RpcServiceUnknown', 'no such service']);
+      if (!isCast) this.reply(from, convId, false, ['RpcServiceUnknown', 'no such service']);
       return;
     }
     let desc: RpcDescriptor | null = null;
-    if (m.mode === MODE_DESCRIPTOR) {
+    if (mode === MODE_DESCRIPTOR) {
       if (this.openCount >= MAX_OPEN_CONVERSATIONS) {
-        this.reply(from, m.convId, false, ['RpcLimitExceeded', 'MAX_OPEN_CONVERSATIONS']);
+        this.reply(from, convId, false, ['RpcLimitExceeded', 'MAX_OPEN_CONVERSATIONS']);
         return;
       }
       // The client sends its deadline; the server's waits use the same one.
       const timeoutNs =
-        typeof m.args === 'number' && Number.isSafeInteger(m.args) && m.args > 0
-          ? Math.min(m.args, MAX_CALL_TIMEOUT_NS)
+        typeof args === 'number' && Number.isSafeInteger(args) && args > 0
+          ? Math.min(args, MAX_CALL_TIMEOUT_NS)
           : DEFAULT_CALL_TIMEOUT_NS;
-      desc = new RpcDescriptor(this, from, m.serviceId, m.convId, 'server', timeoutNs);
+      desc = new RpcDescriptor(this, from, serviceId, convId, 'server', timeoutNs);
       let map = this.serverConvs[from];
       if (map === undefined) {
         map = new Map();
         this.serverConvs[from] = map;
       }
-      map.set(m.convId, desc);
+      map.set(convId, desc);
       this.openCount++;
     }
     this.stats.requestsServed++;
-    const ctx: RpcContext = { from, serviceId: m.serviceId, node: this, desc };
-    this.scope.spawn('rpc handler', async () => {
+    const ctx: RpcContext = { from, serviceId, node: this, desc };
+    // The handler starts inside the delivery event (no second event): requests
+    // on one link start in arrival order, as they did as separate events.
+    this.scope.spawnNow('rpc handler', async () => {
       let isOk = true;
       let value: unknown;
       try {
-        value = await handler(m.args, ctx);
+        value = await handler(args, ctx);
       } catch (error) {
         isOk = false;
         value = error;
@@ -454,18 +520,18 @@ export class RpcNode implements ConversationHost {
         if (desc.isClosed) return; // cancelled or failed: the client is not listening
         desc.finish();
       }
-      this.reply(from, m.convId, isOk, isOk ? value : describeError(value));
+      this.reply(from, convId, isOk, isOk ? value : describeError(value));
     });
   }
 
   private reply(to: NodeId, convId: number, isOk: boolean, value: unknown): void {
     if (!this.alive) return;
     try {
-      this.links.send(to, resultMessage(convId, isOk, value));
+      this.links.send(to, headerWord(M_RESULT, isOk ? 1 : 0), convId, encodeValue(value));
     } catch (error) {
       if (error instanceof RpcPeerDown) return; // the caller is gone
       // The result could not be encoded or is too large: the caller gets that error instead.
-      this.links.send(to, resultMessage(convId, false, describeError(error)));
+      this.links.send(to, headerWord(M_RESULT, 0), convId, encodeValue(describeError(error)));
     }
   }
 
@@ -477,31 +543,23 @@ export class RpcNode implements ConversationHost {
     return new RpcRemoteError(from, serviceId, code, message);
   }
 
-  private addClient(peer: NodeId, convId: number, entry: ClientEntry): void {
-    let map = this.clientConvs[peer];
-    if (map === undefined) {
-      map = new Map();
-      this.clientConvs[peer] = map;
-    }
-    map.set(convId, entry);
+  /** A call ended before its deadline (answered, or its peer went down). */
+  private endCall(call: PendingCall): void {
+    call.isEnded = true;
+    this.deadlines.noteEnded();
+  }
+
+  private addClient(entry: ClientEntry): void {
+    this.clientConvs.add(entry);
     this.openCount++;
   }
 
-  private removeClient(peer: NodeId, convId: number): void {
-    const map = this.clientConvs[peer];
-    if (map?.delete(convId) === true) this.openCount--;
+  private removeClient(entry: ClientEntry): void {
+    if (this.clientConvs.remove(entry)) this.openCount--;
   }
 
-  private allocateConvId(peer: NodeId): number {
-    if (this.openCount >= MAX_OPEN_CONVERSATIONS) {
-      throw new RpcLimitExceeded('MAX_OPEN_CONVERSATIONS', MAX_OPEN_CONVERSATIONS);
-    }
-    const map = this.clientConvs[peer];
-    for (;;) {
-      const id = this.nextConvId;
-      this.nextConvId = id >= 0xffffffff ? 1 : id + 1;
-      if (map?.has(id) !== true) return id;
-    }
+  private allocateConvId(): number {
+    return this.clientConvs.allocateId(this.openCount - this.clientConvs.size);
   }
 
   private checkUp(): void {

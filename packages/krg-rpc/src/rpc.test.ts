@@ -128,6 +128,21 @@ describe('call and cast', () => {
     expect(n0.openConversations).toBe(0);
   });
 
+  it('drops and counts malformed frames from the network, and keeps serving', async () => {
+    const { engine, rpc, log } = cluster(2);
+    const n0 = rpc.node(0)!;
+    const n1 = rpc.node(1)!;
+    // Raw frames on the reliable link, as a buggy or hostile peer could send them.
+    n0.links.send(1, 0xff, 0, new Uint8Array(0)); // unknown kind
+    n0.links.send(1, (NOTE << 16) | (7 << 8), 0, new Uint8Array([0xc0])); // BEGIN, bad mode
+    n0.links.send(1, NOTE << 16, 0, new Uint8Array([0xc1])); // BEGIN, body that does not decode
+    n0.links.send(1, 4 | (1 << 16), 9, new Uint8Array([0xc0])); // RESULT with a service id
+    n0.cast(NOTE, 1, 'still fine');
+    await engine.run();
+    expect(n1.stats.malformedMessages).toBe(4);
+    expect(log).toEqual(['1 noted still fine from 0']);
+  });
+
   it('rejects bad arguments with typed errors', () => {
     const { rpc } = cluster(1);
     const n0 = rpc.node(0)!;

@@ -38,12 +38,24 @@ export interface NetworkStats {
   packetsDelivered: number;
 }
 
+/** A copy of a packet on the wire (records are reused once delivered). */
+interface Delivery {
+  from: NodeId;
+  to: NodeId;
+  packet: Uint8Array | null;
+}
+
+/** Delivery records kept for reuse. */
+const MAX_SPARE_DELIVERIES = 4096;
+
 export class SimNetwork implements Transport {
   private readonly receivers: (PacketReceiver | undefined)[] = new Array<
     PacketReceiver | undefined
   >(MAX_NODE_ID + 1);
   private readonly costModel: CostModel;
   private readonly faults: FaultInjector | undefined;
+  private readonly spareDeliveries: Delivery[] = [];
+  private readonly deliverCopy = (d: Delivery): void => this.deliver(d);
   readonly stats: NetworkStats = {
     packetsSent: 0,
     bytesSent: 0,
@@ -98,9 +110,9 @@ export class SimNetwork implements Transport {
     const baseNs = this.delayNs(from, to, packet.byteLength);
     const verdict =
       this.faults === undefined || from === to ? undefined : this.faults.decide(from, to);
-    if (verdict === undefined) {
+    if (verdict === undefined || (verdict.copies === 1 && verdict.extraDelayNs[0] === 0)) {
       stats.copiesScheduled++;
-      this.engine.schedule(baseNs, () => this.deliver(from, to, packet));
+      this.engine.post(baseNs, this.deliverCopy, this.delivery(from, to, packet));
       return;
     }
     if (verdict.copies === 0) {
@@ -108,19 +120,32 @@ export class SimNetwork implements Transport {
       return;
     }
     if (verdict.copies === 2) stats.packetsDuplicated++;
-    for (const extraNs of verdict.extraDelayNs) {
+    for (let i = 0; i < verdict.copies; i++) {
       stats.copiesScheduled++;
-      this.engine.schedule(baseNs + extraNs, () => this.deliver(from, to, packet));
+      const atNs = baseNs + verdict.extraDelayNs[i]!;
+      this.engine.post(atNs, this.deliverCopy, this.delivery(from, to, packet));
     }
   }
 
-  private deliver(from: NodeId, to: NodeId, packet: Uint8Array): void {
+  private delivery(from: NodeId, to: NodeId, packet: Uint8Array): Delivery {
+    const d = this.spareDeliveries.pop();
+    if (d === undefined) return { from, to, packet };
+    d.from = from;
+    d.to = to;
+    d.packet = packet;
+    return d;
+  }
+
+  private deliver(d: Delivery): void {
+    const { from, to, packet } = d;
+    d.packet = null;
+    if (this.spareDeliveries.length < MAX_SPARE_DELIVERIES) this.spareDeliveries.push(d);
     const receive = this.receivers[to];
     if (receive === undefined) {
       this.stats.packetsUndeliverable++;
       return;
     }
     this.stats.packetsDelivered++;
-    receive(from, packet);
+    receive(from, packet!);
   }
 }

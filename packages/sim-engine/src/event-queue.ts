@@ -7,16 +7,24 @@
 // is rebuilt, which keeps memory bounded by twice the live events.
 import { assert } from './assert.js';
 
-/** One pending event. It doubles as the `Timer` handle returned to callers. */
+/**
+ * One pending event. It doubles as the `Timer` handle returned to callers;
+ * entries of events nobody holds a handle to (`post`) are recycled by the
+ * engine, which is why the fields are writable.
+ */
 export class QueuedEvent {
   /** Null once the event was cancelled or has fired. */
-  callback: (() => void) | null;
+  callback: ((arg: never) => void) | null;
+  /** What the callback is called with. */
+  arg: unknown = undefined;
+  /** True for an entry the engine recycles after it fires (no handle was given out). */
+  isPooled = false;
   constructor(
-    readonly timeNs: number,
-    readonly seq: number,
-    callback: () => void,
+    public timeNs: number,
+    public seq: number,
+    callback: (arg: never) => void,
     /** Opaque owner tag the engine uses (the scope that scheduled it). */
-    readonly owner: unknown,
+    public owner: unknown,
     private readonly queue: EventQueue,
   ) {
     this.callback = callback;

@@ -11,6 +11,9 @@ export const MAX_SIM_TIME_NS = Number.MAX_SAFE_INTEGER;
 /** Events (timers, resumptions) that may be pending in one engine at once. */
 export const MAX_PENDING_EVENTS = 16_777_216;
 
+/** Queue entries of fired `post` events kept for reuse (memory held when the load drops). */
+export const MAX_RECYCLED_EVENTS = 65_536;
+
 /** Host operations (disk I/O, stdin) that may be in flight at once. */
 export const MAX_PENDING_HOST_OPS = 4096;
 

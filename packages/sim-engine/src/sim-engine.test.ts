@@ -73,6 +73,40 @@ describe('SimEngine event order', () => {
     await expect(engine.run({ untilNs: -5 })).rejects.toThrow(InvalidSimTime);
   });
 
+  it('post runs a callback with its argument in the same order as schedule', async () => {
+    const engine = new SimEngine({ seed: 1 });
+    const log: string[] = [];
+    const note = (what: string): void => {
+      log.push(`${what}@${engine.nowNs}`);
+    };
+    engine.post(10, note, 'p10');
+    engine.schedule(10, () => note('s10'));
+    engine.post(5, note, 'p5');
+    engine.schedule(0, () => {
+      // Entries of fired posts are reused: these must still fire in (time, order).
+      for (let i = 0; i < 3; i++) engine.post(5, note, `q${i}`);
+    });
+    engine.post(0, note, 'p0');
+    expect(engine.pendingEvents).toBe(5);
+    const result = await engine.run();
+    expect(log).toEqual(['p0@0', 'p5@5', 'q0@5', 'q1@5', 'q2@5', 'p10@10', 's10@10']);
+    expect(result.events).toBe(8);
+    expect(() => engine.post(-1, note, 'bad')).toThrow(InvalidSimTime);
+    expect(engine.pendingEvents).toBe(0);
+  });
+
+  it('a killed scope drops its posts, queued or new', async () => {
+    const engine = new SimEngine({ seed: 1 });
+    const node = engine.createScope('n');
+    const log: number[] = [];
+    node.post(10, (n: number) => log.push(n), 1);
+    engine.schedule(5, () => node.kill());
+    engine.schedule(6, () => node.post(1, (n: number) => log.push(n), 2));
+    engine.post(20, (n: number) => log.push(n), 3);
+    await engine.run();
+    expect(log).toEqual([3]);
+  });
+
   it('is not re-entrant', async () => {
     const engine = new SimEngine({ seed: 1 });
     engine.schedule(1, () => undefined);
@@ -145,6 +179,60 @@ describe('cooperative tasks', () => {
     await engine.run();
     expect(log).toEqual(['got hello at 7', 'released at 12', 'timer at 12']);
     expect(mailbox.resolve('again')).toBe(false);
+  });
+
+  it('spawnNow starts a task inside the current event, before anything else due', async () => {
+    const engine = new SimEngine({ seed: 1 });
+    const log: string[] = [];
+    engine.schedule(5, () => {
+      engine.schedule(0, () => log.push('timer'));
+      engine.spawn('later', async () => {
+        log.push('spawned');
+      });
+      const task = engine.spawnNow('now', async () => {
+        log.push('started');
+        await Promise.resolve();
+        log.push('continued');
+        await engine.sleep(1);
+        log.push(`woke at ${engine.nowNs}`);
+        return 7;
+      });
+      log.push(`returned, finished=${task.isFinished}`);
+      void task.done.then((v) => log.push(`done ${v}`));
+    });
+    const events = (await engine.run()).events;
+    expect(log).toEqual([
+      'started',
+      'returned, finished=false',
+      // Its microtasks run before the next event.
+      'continued',
+      'timer',
+      'spawned',
+      'woke at 6',
+      'done 7',
+    ]);
+    // The spawnNow cost no event of its own: the outer event, the timer, the spawn, the sleep.
+    expect(events).toBe(4);
+  });
+
+  it('spawnNow on a dead scope starts nothing; a throwing body stops the run', async () => {
+    const engine = new SimEngine({ seed: 1 });
+    const node = engine.createScope('n');
+    node.kill();
+    let ran = false;
+    const task = node.spawnNow('x', async () => {
+      ran = true;
+    });
+    expect(task.isFinished).toBe(false);
+    engine.schedule(1, () => {
+      engine.spawnNow('bad', () => {
+        throw new Error('sync boom');
+      });
+    });
+    const err = await engine.run().catch((e: unknown) => e);
+    expect(ran).toBe(false);
+    expect(err).toBeInstanceOf(TaskFailed);
+    expect((err as TaskFailed).taskName).toBe('bad');
   });
 
   it('stops the run with TaskFailed when a task throws', async () => {

@@ -15,7 +15,12 @@ import type { Deferred, Engine, RunOptions, RunResult, Scope, Task, Timer } from
 import { EngineBusy, InvalidArgument, LimitExceeded, TaskFailed } from './errors.js';
 import { EventQueue, QueuedEvent } from './event-queue.js';
 import { HostGate, type HostOpEntry } from './host-gate.js';
-import { MAX_NAME_LENGTH, MAX_PENDING_EVENTS, MAX_SIM_TIME_NS } from './limits.js';
+import {
+  MAX_NAME_LENGTH,
+  MAX_PENDING_EVENTS,
+  MAX_RECYCLED_EVENTS,
+  MAX_SIM_TIME_NS,
+} from './limits.js';
 import { Rng } from './rng.js';
 import { checkTimeNs, type SimTimeNs } from './time.js';
 import { TraceHash } from './trace-hash.js';
@@ -31,24 +36,14 @@ function checkName(what: string, name: string): void {
   }
 }
 
-/**
- * Resolves once the microtask queue is empty. Node drains the whole V8
- * microtask queue (including microtasks queued while draining) before it
- * runs the next `process.nextTick` callback; a tick queued from inside a
- * microtask therefore fires exactly when every pending chain has settled.
- * It is ~3x cheaper than a `setImmediate` turn (no trip through the I/O
- * poll), and it does not let host I/O callbacks interleave with a run.
- */
-function settleMicrotasks(): Promise<void> {
-  return new Promise((resolve) => queueMicrotask(() => process.nextTick(resolve)));
-}
-
-/**
- * The same, for code that already runs inside a microtask (the engine loop
- * after its first `await`): the tick can be queued directly, one hop fewer.
- */
-function settleMicrotasksFromMicrotask(): Promise<void> {
-  return new Promise((resolve) => process.nextTick(resolve));
+/** The bounds and outcome of the `run` in progress. */
+interface ActiveRun {
+  readonly untilNs: SimTimeNs;
+  readonly hasUntil: boolean;
+  readonly maxEvents: number;
+  events: number;
+  readonly resolve: (result: RunResult) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** The state shared by the engine and all its scopes. */
@@ -63,6 +58,29 @@ class Core {
   readonly queue = new EventQueue();
   readonly gate = new HostGate();
   readonly trace = new TraceHash();
+  /** Fired `post` entries ready for reuse (at most MAX_RECYCLED_EVENTS). */
+  readonly recycled: QueuedEvent[] = [];
+
+  /** Takes a queue entry for a `post`: a recycled one if any. */
+  postEntry(
+    atNs: number,
+    callback: (arg: never) => void,
+    arg: unknown,
+    owner: unknown,
+  ): QueuedEvent {
+    let event = this.recycled.pop();
+    if (event === undefined) {
+      event = new QueuedEvent(atNs, this.seq++, callback, owner, this.queue);
+      event.isPooled = true;
+    } else {
+      event.timeNs = atNs;
+      event.seq = this.seq++;
+      event.callback = callback;
+      event.owner = owner;
+    }
+    event.arg = arg;
+    return event;
+  }
 
   fail(error: TaskFailed): void {
     if (this.failure === null) this.failure = error;
@@ -173,19 +191,37 @@ class ScopeImpl implements Scope {
 
   schedule(delayNs: SimTimeNs, callback: () => void): Timer {
     const core = this.core;
-    const atNs = core.nowNs + delayNs;
-    if (!(delayNs >= 0) || !Number.isSafeInteger(atNs) || atNs > MAX_SIM_TIME_NS) {
-      checkTimeNs('schedule delayNs', delayNs);
-      checkTimeNs('schedule instant (nowNs + delayNs)', atNs);
-    }
-    if (core.queue.size >= MAX_PENDING_EVENTS) {
-      throw new LimitExceeded('MAX_PENDING_EVENTS', MAX_PENDING_EVENTS);
-    }
+    const atNs = this.checkedInstant('schedule', delayNs);
     const event = new QueuedEvent(atNs, core.seq++, callback, this, core.queue);
     // A dead scope's timers never fire; hand back an already-cancelled timer.
     if (!this.alive) event.callback = null;
     else core.queue.push(event);
     return event;
+  }
+
+  post<A>(delayNs: SimTimeNs, callback: (arg: A) => void, arg: A): void {
+    const atNs = this.checkedInstant('post', delayNs);
+    // A dead scope's events never fire. The sequence number is drawn either
+    // way, as `schedule` does, so a run's numbering does not depend on it.
+    if (!this.alive) {
+      this.core.seq++;
+      return;
+    }
+    this.core.queue.push(this.core.postEntry(atNs, callback, arg, this));
+  }
+
+  /** `nowNs + delayNs`, checked, with room for one more event. */
+  private checkedInstant(what: string, delayNs: SimTimeNs): number {
+    const core = this.core;
+    const atNs = core.nowNs + delayNs;
+    if (!(delayNs >= 0) || !Number.isSafeInteger(atNs) || atNs > MAX_SIM_TIME_NS) {
+      checkTimeNs(`${what} delayNs`, delayNs);
+      checkTimeNs(`${what} instant (nowNs + delayNs)`, atNs);
+    }
+    if (core.queue.size >= MAX_PENDING_EVENTS) {
+      throw new LimitExceeded('MAX_PENDING_EVENTS', MAX_PENDING_EVENTS);
+    }
+    return atNs;
   }
 
   sleep(delayNs: SimTimeNs): Promise<void> {
@@ -200,29 +236,39 @@ class ScopeImpl implements Scope {
 
   spawn<T>(name: string, body: () => Promise<T>): Task<T> {
     checkName('spawn name', name);
-    const core = this.core;
-    const task = new TaskImpl<T>(++core.taskIds, name, core, this);
-    this.schedule(0, () => {
-      core.isSettleNeeded = true;
-      let result: Promise<T>;
-      try {
-        result = body();
-      } catch (error) {
-        // A body that throws synchronously fails like one that rejects, with
-        // whatever it threw (the reason is passed on unchanged, Error or not).
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        result = Promise.reject(error);
-      }
-      result.then(
-        (value) => task.finish(true, value),
-        (error: unknown) => {
-          if (!this.alive) return;
-          task.finish(false, error);
-          core.fail(new TaskFailed(name, error));
-        },
-      );
-    });
+    const task = new TaskImpl<T>(++this.core.taskIds, name, this.core, this);
+    this.schedule(0, () => this.start(task, body));
     return task;
+  }
+
+  spawnNow<T>(name: string, body: () => Promise<T>): Task<T> {
+    checkName('spawnNow name', name);
+    const task = new TaskImpl<T>(++this.core.taskIds, name, this.core, this);
+    // A dead scope starts nothing (as a cancelled spawn event would not).
+    if (this.alive) this.start(task, body);
+    return task;
+  }
+
+  private start<T>(task: TaskImpl<T>, body: () => Promise<T>): void {
+    const core = this.core;
+    core.isSettleNeeded = true;
+    let result: Promise<T>;
+    try {
+      result = body();
+    } catch (error) {
+      // A body that throws synchronously fails like one that rejects, with
+      // whatever it threw (the reason is passed on unchanged, Error or not).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => task.finish(true, value),
+      (error: unknown) => {
+        if (!this.alive) return;
+        task.finish(false, error);
+        core.fail(new TaskFailed(task.name, error));
+      },
+    );
   }
 
   hostOp<T>(op: () => Promise<T>, costNs: SimTimeNs | ((value: T) => SimTimeNs)): Promise<T> {
@@ -256,6 +302,8 @@ export class SimEngine implements Engine {
   private readonly root: ScopeImpl;
   private isRunning = false;
   private isStopRequested = false;
+  /** The `run` in progress. */
+  private active: ActiveRun | null = null;
 
   constructor(options: SimEngineOptions) {
     this.rng = new Rng(options.seed);
@@ -283,6 +331,10 @@ export class SimEngine implements Engine {
     return this.root.schedule(delayNs, callback);
   }
 
+  post<A>(delayNs: SimTimeNs, callback: (arg: A) => void, arg: A): void {
+    this.root.post(delayNs, callback, arg);
+  }
+
   sleep(delayNs: SimTimeNs): Promise<void> {
     return this.root.sleep(delayNs);
   }
@@ -293,6 +345,10 @@ export class SimEngine implements Engine {
 
   spawn<T>(name: string, body: () => Promise<T>): Task<T> {
     return this.root.spawn(name, body);
+  }
+
+  spawnNow<T>(name: string, body: () => Promise<T>): Task<T> {
+    return this.root.spawnNow(name, body);
   }
 
   hostOp<T>(op: () => Promise<T>, costNs: SimTimeNs | ((value: T) => SimTimeNs)): Promise<T> {
@@ -318,65 +374,98 @@ export class SimEngine implements Engine {
       options.untilNs === undefined ? MAX_SIM_TIME_NS : checkTimeNs('run untilNs', options.untilNs);
     const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
     if (!(maxEvents >= 0)) throw new InvalidArgument('run maxEvents', 'a number >= 0', maxEvents);
-    const core = this.core;
-    core.throwIfFailed();
+    this.core.throwIfFailed();
     this.isRunning = true;
     this.isStopRequested = false;
-    let events = 0;
-    let reason: RunResult['reason'] = 'idle';
-    try {
+    return new Promise<RunResult>((resolve, reject) => {
+      this.active = {
+        untilNs,
+        hasUntil: options.untilNs !== undefined,
+        maxEvents,
+        events: 0,
+        resolve,
+        reject,
+      };
       // Work that happened before run() (spawns, resolves) may have queued microtasks.
-      await settleMicrotasks();
+      queueMicrotask(this.pumpAfterMicrotasks);
+    });
+  }
+
+  /**
+   * Called in a microtask: queues the loop as a tick, which Node runs once
+   * the whole microtask queue (including microtasks queued meanwhile) is
+   * empty — every chain the last event started has run or is blocked on a
+   * later event. No promise and no async resumption per settle.
+   */
+  private readonly pumpAfterMicrotasks = (): void => {
+    process.nextTick(this.pump);
+  };
+
+  /** The loop: dispatches events until a bound, or until one needs its microtasks settled. */
+  private readonly pump = (): void => {
+    const run = this.active!;
+    const core = this.core;
+    try {
       for (;;) {
         core.throwIfFailed();
         if (core.gate.inFlight > 0) {
-          await core.gate.settle();
-          continue;
+          core.gate.settle().then(this.pumpAfterMicrotasks, this.abort);
+          return;
         }
-        if (this.isStopRequested) {
-          reason = 'stopped';
-          break;
-        }
-        if (events >= maxEvents) {
-          reason = 'max-events';
-          break;
-        }
+        if (this.isStopRequested) return this.finish('stopped');
+        if (run.events >= run.maxEvents) return this.finish('max-events');
         const next = core.queue.peek();
-        if (next === undefined) {
-          reason = 'idle';
-          break;
-        }
-        if (next.timeNs > untilNs) {
-          reason = 'until';
-          break;
-        }
+        if (next === undefined) return this.finish('idle');
+        if (next.timeNs > run.untilNs) return this.finish('until');
         const event = core.queue.pop()!;
-        const callback = event.callback!;
+        const callback = event.callback as (arg: unknown) => void;
+        const arg = event.arg;
         event.callback = null;
+        if (event.isPooled) {
+          // Nobody holds a handle to a posted event: its entry can serve the next post.
+          event.arg = undefined;
+          event.owner = null;
+          if (core.recycled.length < MAX_RECYCLED_EVENTS) core.recycled.push(event);
+        }
         assert(event.timeNs >= core.nowNs, 'simulated time never goes back');
         core.nowNs = event.timeNs;
         core.trace.mix(event.timeNs);
         core.trace.mix(event.seq);
         core.dispatched++;
-        events++;
+        run.events++;
         try {
-          callback();
+          callback(arg);
         } catch (error) {
           core.fail(new TaskFailed('event callback', error));
         }
         if (core.isSettleNeeded) {
           core.isSettleNeeded = false;
-          // The loop body always runs as the continuation of an earlier
-          // await (run() awaits once before the loop), i.e. in a microtask.
-          await settleMicrotasksFromMicrotask();
+          // The loop runs in a tick: a tick queued from here would run before
+          // the microtasks, so go through one microtask first.
+          queueMicrotask(this.pumpAfterMicrotasks);
+          return;
         }
       }
-      if (options.untilNs !== undefined && reason !== 'stopped' && reason !== 'max-events') {
-        core.nowNs = Math.max(core.nowNs, untilNs);
-      }
-      return { reason, events, nowNs: core.nowNs };
-    } finally {
-      this.isRunning = false;
+    } catch (error) {
+      this.abort(error);
     }
+  };
+
+  private finish(reason: RunResult['reason']): void {
+    const run = this.active!;
+    this.active = null;
+    this.isRunning = false;
+    const core = this.core;
+    if (run.hasUntil && reason !== 'stopped' && reason !== 'max-events') {
+      core.nowNs = Math.max(core.nowNs, run.untilNs);
+    }
+    run.resolve({ reason, events: run.events, nowNs: core.nowNs });
   }
+
+  private readonly abort = (error: unknown): void => {
+    const run = this.active!;
+    this.active = null;
+    this.isRunning = false;
+    run.reject(error);
+  };
 }
