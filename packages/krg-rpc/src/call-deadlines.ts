@@ -7,7 +7,7 @@
 // arrive in deadline order, so adding is an append) and one timer is armed
 // for the earliest deadline. A call that ends is only marked; the list drops
 // ended entries when it reaches them or when they outnumber the live ones.
-import type { Scope, Timer } from '@krg/sim-engine';
+import type { Scheduler, Timer } from '@krg/sim-engine';
 import { assert } from './assert.js';
 
 /** What the list needs of a call. */
@@ -29,7 +29,7 @@ export class CallDeadlines<E extends DeadlineEntry> {
   private readonly fire = (): void => this.expire();
 
   constructor(
-    private readonly scope: Scope,
+    private readonly scope: Scheduler,
     /**
      * Called at its deadline for each entry not ended by then, in deadline
      * order. It ends the entry (without `noteEnded`: the list already let go of it).
