@@ -45,8 +45,16 @@ export const DEFAULT_CALL_TIMEOUT_NS = 1_000 * NS_PER_MS;
 /** Longest deadline a caller may ask for (one hour of simulated time). */
 export const MAX_CALL_TIMEOUT_NS = 3_600_000 * NS_PER_MS;
 
-/** How long a receiver waits for outgoing data to piggyback an acknowledgement on. */
-export const ACK_DELAY_NS = 10 * NS_PER_US;
+/**
+ * How long a receiver waits for outgoing data to piggyback an acknowledgement
+ * on: a pure ACK leaves between half this and this after the data it
+ * acknowledges. Long against the link latency (50 µs by default) on purpose:
+ * an RPC reply is acknowledged by the caller's next packet to that node when
+ * one comes within it, which saves most of the pure ACKs of a call-heavy
+ * workload. The price is slower loss recovery: retransmission waits for a
+ * round trip plus this delay.
+ */
+export const ACK_DELAY_NS = 1 * NS_PER_MS;
 
 /** Slack added to a link's expected round trip to get its first retransmission timeout. */
 export const RETRANSMIT_SLACK_NS = 200 * NS_PER_US;

@@ -14,7 +14,8 @@
 // engine's work):
 // - Delayed acknowledgements: a link that received data owes an ack; outgoing
 //   data on that link carries it. One node timer, armed ACK_DELAY_NS after the
-//   oldest debt, sends a pure ACK on every link still in debt when it fires.
+//   oldest debt, sends a pure ACK on every link whose debt is at least half
+//   that old, then re-arms for the next debt.
 // - Retransmission: a link with unacknowledged data has a deadline (expected
 //   round trip + slack after its last progress, backing off exponentially).
 //   One node timer fires at the earliest deadline and retransmits everything
@@ -113,6 +114,8 @@ class PeerLink {
   readonly outOfOrder = new Map<number, Uint8Array>();
   /** An acknowledgement is owed to the peer (data arrived and nothing carried the ack back yet). */
   isAckOwed = false;
+  /** When the current debt arose (meaningful while `isAckOwed`). */
+  ackOwedSinceNs = 0;
   /** Whether the node's retransmission list holds this link. */
   isWatched = false;
   /** The last progress (first packet into an empty window, an ack, a retransmission). */
@@ -129,10 +132,13 @@ export class ReliableLinks {
   private readonly links: (PeerLink | undefined)[] = new Array<PeerLink | undefined>(
     MAX_NODE_ID + 1,
   );
-  /** Links that owe an ack, in the order the debts arose (entries may be settled already). */
-  private ackDebtors: PeerLink[] = [];
-  /** The other debtor list, swapped in while the timer works through one (no allocation). */
-  private spareDebtors: PeerLink[] = [];
+  /**
+   * Debts of acknowledgement in the order they arose: the link and the
+   * instant (an entry is current while its link still owes since that instant).
+   */
+  private readonly debtLinks: PeerLink[] = [];
+  private readonly debtSinceNs: number[] = [];
+  private debtHead = 0;
   private ackTimer: Timer | null = null;
   /** Links with data in flight (entries may have drained since; they leave when the timer looks). */
   private watched: PeerLink[] = [];
@@ -320,25 +326,51 @@ export class ReliableLinks {
 
   private oweAck(link: PeerLink): void {
     if (link.isAckOwed) return;
+    const nowNs = this.scope.nowNs;
     link.isAckOwed = true;
-    this.ackDebtors.push(link);
+    link.ackOwedSinceNs = nowNs;
+    this.debtLinks.push(link);
+    this.debtSinceNs.push(nowNs);
     if (this.ackTimer === null) this.ackTimer = this.scope.schedule(ACK_DELAY_NS, this.flushAcks);
   }
 
+  /**
+   * Sends a pure ACK on every link whose debt is at least half the ack delay
+   * old (those had their chance to ride on data); younger debts wait for
+   * the next firing, so each ack leaves between ACK_DELAY_NS / 2 and
+   * ACK_DELAY_NS after its data unless data carried it first.
+   */
   private sendOwedAcks(): void {
     this.ackTimer = null;
-    const debtors = this.ackDebtors;
-    this.ackDebtors = this.spareDebtors;
-    for (let i = 0; i < debtors.length; i++) {
-      const link = debtors[i]!;
-      if (!link.isAckOwed || this.links[link.peer] !== link) continue;
+    const links = this.debtLinks;
+    const since = this.debtSinceNs;
+    const agedNs = this.scope.nowNs - ACK_DELAY_NS / 2;
+    let i = this.debtHead;
+    for (; i < links.length; i++) {
+      const link = links[i]!;
+      const sinceNs = since[i]!;
+      const isCurrent = link.isAckOwed && link.ackOwedSinceNs === sinceNs;
+      if (!isCurrent || this.links[link.peer] !== link) continue;
+      if (sinceNs > agedNs) break;
       const packet = allocatePacket(HEADER_BYTES);
       this.writeHeader(packet, link, KIND_ACK, 0);
       this.stats.acksSent++;
       this.transport.send(this.self, link.peer, packet);
     }
-    debtors.length = 0;
-    this.spareDebtors = debtors;
+    if (i === links.length) {
+      links.length = 0;
+      since.length = 0;
+      this.debtHead = 0;
+      return;
+    }
+    this.debtHead = i;
+    if (i > 64 && 2 * i > links.length) {
+      links.splice(0, i);
+      since.splice(0, i);
+      this.debtHead = 0;
+    }
+    const dueNs = since[this.debtHead]! + ACK_DELAY_NS;
+    this.ackTimer = this.scope.schedule(dueNs - this.scope.nowNs, this.flushAcks);
   }
 
   /**
