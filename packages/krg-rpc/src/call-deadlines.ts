@@ -80,7 +80,11 @@ export class CallDeadlines<E extends DeadlineEntry> {
       return;
     }
     if (this.ended > COMPACT_AFTER_ENDED && this.ended * 2 > size) {
-      this.entries = this.entries.filter((e, i) => i >= this.head && !e.isEnded);
+      // In place: keep the pending entries, in order.
+      const list = this.entries;
+      let n = 0;
+      for (let i = this.head; i < list.length; i++) if (!list[i]!.isEnded) list[n++] = list[i]!;
+      list.length = n;
       this.head = 0;
       this.ended = 0;
     }

@@ -511,21 +511,34 @@ export class RpcNode implements ConversationHost {
     else this.scope.spawnNow('rpc handler', () => this.runHandler(handler, args, ctx, convId));
   }
 
-  /** Runs one request's handler and answers it; `convId` -1 for a cast (nobody to answer). */
-  private async runHandler(
+  /**
+   * Runs one request's handler and answers it; `convId` -1 for a cast
+   * (nobody to answer). A promise chain rather than an async function: this
+   * runs once per request, and the chain allocates less.
+   */
+  private runHandler(
     handler: RpcHandler,
     args: unknown,
     ctx: RpcContext,
     convId: number,
   ): Promise<void> {
-    let isOk = true;
-    let value: unknown;
+    let result: Promise<unknown>;
     try {
-      value = await handler(args, ctx);
+      // Promise.resolve hands a native promise back as is; it also takes a
+      // handler that (against its type) returns a plain value.
+      result = Promise.resolve(handler(args, ctx));
     } catch (error) {
-      isOk = false;
-      value = error;
+      // A handler that throws synchronously fails like one that rejects.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      result = Promise.reject(error);
     }
+    return result.then(
+      (value) => this.answer(ctx, convId, true, value),
+      (error: unknown) => this.answer(ctx, convId, false, error),
+    );
+  }
+
+  private answer(ctx: RpcContext, convId: number, isOk: boolean, value: unknown): void {
     if (convId === -1) {
       // A cast: nobody waits for it. An operating error of the RPC layer (a
       // peer went down) ends it quietly; anything else is a bug and stops the run.

@@ -36,6 +36,16 @@ function checkName(what: string, name: string): void {
   }
 }
 
+/**
+ * Queues `fn` as a microtask. Node's `queueMicrotask` wraps every callback in
+ * an async resource (an allocation and a bind per call); a reaction on a
+ * settled promise is the cheap way.
+ */
+const SETTLED = Promise.resolve();
+function queueMicrotaskCheaply(fn: () => void): void {
+  void SETTLED.then(fn);
+}
+
 /** The bounds and outcome of the `run` in progress. */
 interface ActiveRun {
   readonly untilNs: SimTimeNs;
@@ -91,20 +101,30 @@ class Core {
   }
 }
 
+// The deferred being constructed: one shared executor captures the resolving
+// functions without a closure per deferred (deferreds are made per call).
+let constructing: EngineDeferred<never> | null = null;
+function captureResolvers(
+  resolve: (value: never) => void,
+  reject: (reason: unknown) => void,
+): void {
+  constructing!.resolveFn = resolve;
+  constructing!.rejectFn = reject;
+}
+
 class EngineDeferred<T> implements Deferred<T> {
   readonly promise: Promise<T>;
-  private resolveFn!: (value: T) => void;
-  private rejectFn!: (reason: unknown) => void;
+  resolveFn!: (value: T) => void;
+  rejectFn!: (reason: unknown) => void;
   private settled = false;
 
   constructor(
     private readonly core: Core,
     private readonly scope: ScopeImpl,
   ) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolveFn = resolve;
-      this.rejectFn = reject;
-    });
+    constructing = this as unknown as EngineDeferred<never>;
+    this.promise = new Promise<T>(captureResolvers);
+    constructing = null;
   }
 
   get isSettled(): boolean {
@@ -130,7 +150,8 @@ class EngineDeferred<T> implements Deferred<T> {
 
 class TaskImpl<T> implements Task<T> {
   isFinished = false;
-  private outcome: { isOk: boolean; value: unknown } | null = null;
+  private isOk = false;
+  private value: unknown = undefined;
   // Created only when someone asks for `done`: most tasks (RPC handlers) are
   // never joined, and two promises per task add up on hot paths.
   private deferred: EngineDeferred<T> | null = null;
@@ -147,21 +168,21 @@ class TaskImpl<T> implements Task<T> {
       this.deferred = new EngineDeferred<T>(this.core, this.scope);
       // The engine reports a failed task itself; no unhandled-rejection noise.
       this.deferred.promise.catch(() => undefined);
-      if (this.outcome !== null) this.settle();
+      if (this.isFinished) this.settle();
     }
     return this.deferred.promise;
   }
 
   finish(isOk: boolean, value: unknown): void {
     this.isFinished = true;
-    this.outcome = { isOk, value };
+    this.isOk = isOk;
+    this.value = value;
     if (this.deferred !== null) this.settle();
   }
 
   private settle(): void {
-    const { isOk, value } = this.outcome!;
-    if (isOk) this.deferred!.resolve(value as T);
-    else this.deferred!.reject(value);
+    if (this.isOk) this.deferred!.resolve(this.value as T);
+    else this.deferred!.reject(this.value);
   }
 }
 
@@ -387,7 +408,7 @@ export class SimEngine implements Engine {
         reject,
       };
       // Work that happened before run() (spawns, resolves) may have queued microtasks.
-      queueMicrotask(this.pumpAfterMicrotasks);
+      queueMicrotaskCheaply(this.pumpAfterMicrotasks);
     });
   }
 
@@ -442,7 +463,7 @@ export class SimEngine implements Engine {
           core.isSettleNeeded = false;
           // The loop runs in a tick: a tick queued from here would run before
           // the microtasks, so go through one microtask first.
-          queueMicrotask(this.pumpAfterMicrotasks);
+          queueMicrotaskCheaply(this.pumpAfterMicrotasks);
           return;
         }
       }
