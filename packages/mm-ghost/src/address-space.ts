@@ -157,7 +157,8 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     const link = this.#shm.get(first.shmId ?? -1);
     assert(link !== undefined, 'a shm mapping has its segment attached');
     const end = addr + link.pager.pageCount * PAGE_BYTES;
-    for (const v of this.map.vmas.list()) {
+    // A copy: each munmap changes the live list.
+    for (const v of [...this.map.vmas.list()]) {
       if (v.kind !== 'shm' || v.shmId !== first.shmId || v.start < addr || v.end > end) continue;
       if (v.start - v.offset !== addr) continue;
       this.munmap(v.start, v.end - v.start);

@@ -59,8 +59,10 @@ export function canMerge(a: Vma, b: Vma): boolean {
     a.shmId === b.shmId &&
     a.maxProt === b.maxProt &&
     (!hasBackingObject(a) || a.offset + (a.end - a.start) === b.offset) &&
-    // The heap, the stack and the trampoline keep their own identity.
-    (a.kind === 'anon' || a.kind === 'elf' || a.kind === 'shm' || a.kind === 'file')
+    // The heap, the stack and the trampoline keep their own identity; shm
+    // mappings never merge (Linux: shm_vm_ops has a close, and each shmat
+    // is its own file), so shm_nattch counts them as Linux does.
+    (a.kind === 'anon' || a.kind === 'elf' || a.kind === 'file')
   );
 }
 

@@ -147,6 +147,20 @@ int main(void) {
   expect_errno("shmctl after destruction", shmctl(id, IPC_STAT, &ds), "EINVAL");
   expect_errno("shmat after destruction", attach_result(shmat(id, NULL, 0)), "EINVAL");
 
+  /* A split attachment counts as two (Linux counts VMAs) and stays split. */
+  int sp = shmget(IPC_PRIVATE, 2 * PAGE, 0600);
+  char *spp = shmat(sp, NULL, 0);
+  mprotect(spp, PAGE, PROT_READ);
+  shmctl(sp, IPC_STAT, &ds);
+  int split_nattch = (int)ds.shm_nattch;
+  mprotect(spp, PAGE, PROT_READ | PROT_WRITE);
+  shmctl(sp, IPC_STAT, &ds);
+  printf("%-40s %d %d\n", "nattch of a split attachment", split_nattch, (int)ds.shm_nattch);
+  expect_errno("shmdt split attachment", shmdt(spp), "ok");
+  shmctl(sp, IPC_STAT, &ds);
+  expect_true("stat: nattch 0 after shmdt", ds.shm_nattch == 0);
+  shmctl(sp, IPC_RMID, NULL);
+
   /* A fresh segment starts zeroed. */
   int z = shmget(IPC_PRIVATE, PAGE, 0600);
   char *zp = shmat(z, NULL, 0);

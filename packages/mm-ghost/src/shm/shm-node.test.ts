@@ -220,3 +220,20 @@ describe('shmctl', () => {
     expect(space.readUser(b, 1)).toEqual(new Uint8Array([0]));
   });
 });
+
+describe('attachments as Linux counts them', () => {
+  test('a split attachment counts twice and stays split, as shm VMAs never merge', async () => {
+    const { shm } = setup();
+    const id = value(await shm.get(ROOT, IPC_PRIVATE, 2 * PAGE_BYTES, 0o600));
+    const space = new AddressSpace();
+    const a = value(await shm.attach(ROOT, space, id, 0, 0));
+    expect(space.mprotect(a, PAGE_BYTES, PROT_READ).ok).toBe(true);
+    expect(value(await shm.stat(ROOT, id)).nattch).toBe(2);
+    expect(space.mprotect(a, PAGE_BYTES, PROT_READ | PROT_WRITE).ok).toBe(true);
+    expect(value(await shm.stat(ROOT, id)).nattch).toBe(2);
+    // shmdt takes every piece of the attachment.
+    value(await shm.detach(ROOT, space, a));
+    expect(value(await shm.stat(ROOT, id)).nattch).toBe(0);
+    expect(space.shmIds()).toEqual([]);
+  });
+});
