@@ -59,6 +59,12 @@ export const ACK_DELAY_NS = 1 * NS_PER_MS;
 /** Slack added to a link's expected round trip to get its first retransmission timeout. */
 export const RETRANSMIT_SLACK_NS = 200 * NS_PER_US;
 
+/**
+ * Shortest interval between two scans of a node's links for overdue
+ * retransmissions (a retransmission may be this late).
+ */
+export const RETRANSMIT_SCAN_NS = 100 * NS_PER_US;
+
 /** Retransmission timeouts back off exponentially up to this. */
 export const MAX_RETRANSMIT_TIMEOUT_NS = 100 * NS_PER_MS;
 

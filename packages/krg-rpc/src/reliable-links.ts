@@ -36,6 +36,7 @@ import {
   MAX_NODE_ID,
   MAX_PACKET_BYTES,
   MAX_RETRANSMIT_TIMEOUT_NS,
+  RETRANSMIT_SCAN_NS,
   RETRANSMIT_SLACK_NS,
 } from './limits.js';
 import type { Membership } from './membership.js';
@@ -141,7 +142,7 @@ export class ReliableLinks {
   private debtHead = 0;
   private ackTimer: Timer | null = null;
   /** Links with data in flight (entries may have drained since; they leave when the timer looks). */
-  private watched: PeerLink[] = [];
+  private readonly watched: PeerLink[] = [];
   private retransmitTimer: Timer | null = null;
   private retransmitTimerAtNs = 0;
   private readonly flushAcks = (): void => this.sendOwedAcks();
@@ -398,17 +399,32 @@ export class ReliableLinks {
     this.retransmitTimer = this.scope.schedule(atNs - this.scope.nowNs, this.checkRetransmits);
   }
 
+  /**
+   * The node timer: retransmits on every watched link whose timeout passed,
+   * drops links with nothing in flight, and re-arms for the earliest next
+   * deadline, but never sooner than RETRANSMIT_SCAN_NS from now: with many
+   * links in flight at staggered deadlines, a timer at each deadline would
+   * rescan the whole list once per link. A retransmission is therefore late
+   * by at most RETRANSMIT_SCAN_NS.
+   */
   private retransmitOverdue(): void {
     this.retransmitTimer = null;
     const nowNs = this.scope.nowNs;
     let nextNs = Number.POSITIVE_INFINITY;
-    const still: PeerLink[] = [];
-    for (const link of this.watched) {
+    const watched = this.watched;
+    let kept = 0;
+    for (let w = 0; w < watched.length; w++) {
+      const link = watched[w]!;
       if (this.links[link.peer] !== link || link.inflight.length === 0) {
         link.isWatched = false;
         continue;
       }
-      let dueNs = link.progressAtNs + this.timeoutNs(link);
+      watched[kept++] = link;
+      // The shortest the timeout can be: most links are not due, and this
+      // needs no look at the packets in flight.
+      const earliestNs =
+        link.progressAtNs + Math.min(MAX_RETRANSMIT_TIMEOUT_NS, link.minTimeoutNs * link.backoff);
+      let dueNs = earliestNs > nowNs ? earliestNs : link.progressAtNs + this.timeoutNs(link);
       if (dueNs <= nowNs) {
         for (let i = 0; i < link.inflight.length; i++) {
           // The transport owns the packet sent before: send a fresh copy with the current ack.
@@ -423,11 +439,10 @@ export class ReliableLinks {
         link.progressAtNs = nowNs;
         dueNs = nowNs + this.timeoutNs(link);
       }
-      still.push(link);
       if (dueNs < nextNs) nextNs = dueNs;
     }
-    this.watched = still;
-    if (still.length > 0) this.armRetransmitTimer(nextNs);
+    watched.length = kept;
+    if (kept > 0) this.armRetransmitTimer(Math.max(nextNs, nowNs + RETRANSMIT_SCAN_NS));
   }
 
   /** Expected round trip of the link's largest packet in flight, plus slack, backed off. */
