@@ -616,7 +616,7 @@ export class NodeKernel {
     // The fast path: a call whose effects stay inside the task runs at once
     // on the task's own clock, its time left in the debt. Any other call pays
     // the debt first, so it runs at an engine instant equal to that clock.
-    if (isPrivateSyscall(entry)) {
+    if (isPrivateSyscall(entry, task, args)) {
       const outcome = entry.handler(this.#syscallContext(task, args, isRetry, progress));
       assert(!(outcome instanceof Promise), 'a fast-path call answers synchronously');
       assert(outcome.kind !== 'block', 'a fast-path call never blocks');

@@ -11,7 +11,8 @@
 // with `block`; the scheduler asserts both. What a private call reads of
 // other tasks (getppid after a parent on another node exited) may be up to
 // one slice old, the same latency a CPU-bound burst has for signals.
-import type { SyscallEntry } from '@krg/epm-core';
+import type { SyscallEntry, Task } from '@krg/epm-core';
+import { FILES_SLOT } from './task-slots.js';
 
 const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
   // identities (epm-core)
@@ -57,7 +58,30 @@ const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
   'gettimeofday',
 ]);
 
-/** True when `entry` runs on the fast path (no engine event, its time added to the slice's debt). */
-export function isPrivateSyscall(entry: SyscallEntry): boolean {
-  return PRIVATE_SYSCALL_NAMES.has(entry.name);
+/**
+ * Descriptor calls that are private when the descriptor (a0) is a file or
+ * directory of the read-only image store: nobody waits on such a file, and
+ * its offset is shared only with processes of the same node (fork), which
+ * cannot run while this task's slice does. On a pipe or a console they may
+ * wake another task or reach the host, so they pay the debt.
+ */
+const IMAGE_DESCRIPTOR_SYSCALL_NAMES: ReadonlySet<string> = new Set([
+  'read',
+  'readv',
+  'pread64',
+  'lseek',
+  'close',
+]);
+
+/** True when the call runs on the fast path (no engine event, its time added to the slice's debt). */
+export function isPrivateSyscall(
+  entry: SyscallEntry,
+  task: Task,
+  args: readonly bigint[],
+): boolean {
+  if (PRIVATE_SYSCALL_NAMES.has(entry.name)) return true;
+  if (!IMAGE_DESCRIPTOR_SYSCALL_NAMES.has(entry.name)) return false;
+  const fd = Number(BigInt.asIntN(32, args[0] ?? 0n));
+  const kind = task.get(FILES_SLOT).get(fd)?.file.kind;
+  return kind === 'image' || kind === 'directory';
 }
