@@ -68,3 +68,24 @@ describe('shm-pingpong with random placement', () => {
     }
   });
 });
+
+describe('shm-counter', () => {
+  const TOTAL = 'worker: total=800 expected=800\n';
+
+  test('parent and child add atomically on one node (the qemu differential)', async () => {
+    const cluster = new Cluster({ nodes: 1, seed: 1 });
+    const p = startGuest(cluster, 'shm-counter', [], 0);
+    await cluster.run();
+    expect(p.stdout()).toBe(TOTAL + TOTAL);
+    expect(p.status()).toBe(0);
+  });
+
+  test('two workers on two nodes: every atomic add takes the page over, none is lost', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const a = startGuest(cluster, 'shm-counter', ['worker'], 0);
+    const b = startGuest(cluster, 'shm-counter', ['worker'], 1);
+    await cluster.run();
+    expect(a.stdout() + b.stdout()).toBe(TOTAL + TOTAL);
+    expect([a.status(), b.status()]).toEqual([0, 0]);
+  });
+});
