@@ -97,21 +97,42 @@ export async function localPs(kernel: NodeKernel): Promise<PsRow[]> {
   return rows;
 }
 
-const STATES: readonly string[] = ['running', 'sleeping', 'stopped', 'zombie'];
+const STATES: readonly TaskState[] = ['running', 'sleeping', 'stopped', 'zombie'];
+
+/**
+ * A row on the wire: a tuple [pid, ppid, pgid, sid, uid, node, state index,
+ * command] — a third of the bytes of the object and cheaper to encode and
+ * decode, which is most of what ps costs beyond the RPC itself.
+ */
+type WireRow = [number, number, number, number, number, number, number, string];
+
+function toWire(r: PsRow): WireRow {
+  return [r.pid, r.ppid, r.pgid, r.sid, r.uid, r.node, STATES.indexOf(r.state), r.command];
+}
 
 /** Rows received from another node, checked and bounded like any input from the network. */
 function checkRows(value: unknown, from: number): PsRow[] {
   if (!Array.isArray(value) || value.length > TASKS_PER_NODE_MAX) return [];
   const rows: PsRow[] = [];
   for (const r of value as unknown[]) {
-    const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
-    const ints = ['pid', 'ppid', 'pgid', 'sid', 'uid', 'node'].map((k) => o[k]);
+    if (!Array.isArray(r) || r.length !== 8) continue;
+    const [pid, ppid, pgid, sid, uid, node, state, command] = r as unknown[];
+    const ints = [pid, ppid, pgid, sid, uid, node];
     if (!ints.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) continue;
-    if (typeof o.state !== 'string' || !STATES.includes(o.state)) continue;
-    if (typeof o.command !== 'string' || o.command.length > 15) continue;
+    if (typeof state !== 'number' || STATES[state] === undefined) continue;
+    if (typeof command !== 'string' || command.length > 15) continue;
     // A node answers only for the processes it runs.
-    if (o.node !== from) continue;
-    rows.push(o as unknown as PsRow);
+    if (node !== from) continue;
+    rows.push({
+      pid: pid as number,
+      ppid: ppid as number,
+      pgid: pgid as number,
+      sid: sid as number,
+      uid: uid as number,
+      node,
+      state: STATES[state],
+      command,
+    });
   }
   return rows;
 }
@@ -183,7 +204,7 @@ export async function queryTask(
 
 /** Offers this node's part of the view to the others (at boot). */
 export function registerProcessView(kernel: NodeKernel): void {
-  kernel.rpc.register(PS_SERVICE, () => localPs(kernel));
+  kernel.rpc.register(PS_SERVICE, async () => (await localPs(kernel)).map(toWire));
   kernel.rpc.register(TASK_QUERY_SERVICE, (args) => {
     const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
     if (typeof a.pid !== 'number' || typeof a.what !== 'string' || !QUERIES.includes(a.what))
