@@ -115,6 +115,8 @@ const CASES: readonly { guest: string; args?: string[]; stdin?: string }[] = [
   { guest: 'die-abort' },
   // Maps its own binary: file mappings saved by name, mapped again at restart.
   { guest: 'mmap-file', args: ['/bin/mmap-file', 'nofork'] },
+  // Handlers on an alternate stack, an itimer, sigsuspend's saved mask, queued RT values.
+  { guest: 'sig-ckpt' },
 ];
 
 describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () => {

@@ -19,6 +19,7 @@ const GUESTS_DIFFERENTIAL: readonly { guest: string; args?: readonly string[] }[
   { guest: 'sig-itimer' },
   { guest: 'sig-pingpong', args: ['100'] },
   { guest: 'sig-badinput' },
+  { guest: 'sig-ckpt' },
 ];
 
 describe('signal guests against qemu-riscv64', () => {

@@ -416,6 +416,7 @@ export class NodeKernel {
     const runtime = task.get(RUNTIME_SLOT);
     assert(runtime.isFrozen, 'only a frozen task thaws');
     runtime.isFrozen = false;
+    this.signals.armRealTimer(task);
     if (task.state === 'running') this.#makeReady(task);
   }
 

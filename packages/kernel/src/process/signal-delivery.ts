@@ -217,7 +217,10 @@ export class SignalDelivery {
       if (task.state === 'zombie' || task.state === 'dead') return;
       if (expireItimer(timer, scope.nowNs))
         this.#host.services.sendSignal(task, SIGNAL.SIGALRM, kernelInfo());
-      this.armRealTimer(task);
+      // A frozen task's periodic timer pauses once its signal is pending
+      // (more expiries would only coalesce), so a frozen cluster goes quiet;
+      // thaw or restart arms it again from the saved deadline.
+      if (!task.get(RUNTIME_SLOT).isFrozen) this.armRealTimer(task);
     });
     this.#realTimers.set(task, handle);
   }

@@ -1,0 +1,72 @@
+// Signal benchmark (issue 9): handler ping-pong between two processes
+// (sig-pingpong: per round two sigqueue calls, two handler frames, two
+// rt_sigreturns and two sigsuspends) under krg — a fresh 1-node Cluster, in
+// process — against qemu-riscv64 on the same binary in the same run, as
+// rounds per wall second. Also what a delivery costs in simulated time.
+// Run: pnpm bench:signals (from packages/kernel) or `node
+// --conditions=@krg/source --import tsx bench/signals.bench.ts`.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Cluster, ConsoleInput } from '../src/index.js';
+
+const GUESTS = new URL('../../../tools/guests/bin/', import.meta.url);
+const ROUNDS = 2000;
+const REPEATS = 3;
+
+async function underKrg(rounds: number): Promise<{ ms: number; simNs: number; out: string }> {
+  const t0 = performance.now();
+  const cluster = new Cluster({ nodes: 1, seed: 1 });
+  const guest = 'sig-pingpong';
+  cluster.store.addFile(`/bin/${guest}`, new Uint8Array(readFileSync(new URL(guest, GUESTS))));
+  const stdin = new ConsoleInput('pipe');
+  stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
+  const chunks: Uint8Array[] = [];
+  const sink = { write: (b: Uint8Array) => void chunks.push(b.slice()) };
+  const task = cluster.start({
+    node: 0,
+    path: `/bin/${guest}`,
+    argv: [guest, String(rounds)],
+    envp: ['LANG=C'],
+    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
+  });
+  if ('errno' in task) throw new Error(task.detail);
+  await cluster.run();
+  return {
+    ms: performance.now() - t0,
+    simNs: cluster.engine.nowNs,
+    out: Buffer.concat(chunks).toString(),
+  };
+}
+
+function underQemu(rounds: number): { ms: number; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync('qemu-riscv64', [new URL('sig-pingpong', GUESTS).pathname, String(rounds)]);
+  if (r.error !== undefined)
+    throw new Error(`qemu-riscv64 is missing: install Debian's qemu-user (${r.error.message})`);
+  return { ms: performance.now() - t0, out: r.stdout.toString() };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const krg: number[] = [];
+const qemu: number[] = [];
+let simNs = 0;
+for (let i = 0; i < REPEATS; i++) {
+  const k = await underKrg(ROUNDS);
+  const q = underQemu(ROUNDS);
+  if (k.out !== q.out) throw new Error(`outputs differ:\nkrg:\n${k.out}\nqemu:\n${q.out}`);
+  krg.push(k.ms);
+  qemu.push(q.ms);
+  simNs = k.simNs;
+}
+const k = median(krg);
+const q = median(qemu);
+const perSecond = (ms: number): string => ((ROUNDS / ms) * 1000).toFixed(0);
+console.log(
+  `sig-pingpong ${ROUNDS} rounds: krg ${k.toFixed(0)} ms (${perSecond(k)} rounds/s), ` +
+    `qemu-riscv64 ${q.toFixed(0)} ms (${perSecond(q)} rounds/s), krg/qemu ${(k / q).toFixed(2)}x; ` +
+    `simulated ${(simNs / 1e6).toFixed(1)} ms, ${(simNs / ROUNDS / 1000).toFixed(1)} µs per round (median of ${REPEATS})`,
+);
