@@ -40,6 +40,7 @@ export {
   block,
   fail,
   readUserString,
+  readUserTimespec,
   ret,
 } from './syscall.js';
 export { ROOT_CREDENTIALS, Task } from './task.js';

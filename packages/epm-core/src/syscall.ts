@@ -195,6 +195,27 @@ export function argAddress(ctx: SyscallContext, i: number): number | undefined {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
 }
 
+const NS_PER_SECOND = 1_000_000_000n;
+
+/**
+ * Reads a `struct timespec` from user memory as nanoseconds: EFAULT for an
+ * unreadable (or unrepresentable) address, EINVAL when a field is negative
+ * or tv_nsec ≥ 10^9 — the checks nanosleep, ppoll and sigtimedwait share.
+ */
+export function readUserTimespec(
+  memory: UserMemory,
+  address: number | undefined,
+): bigint | 'EFAULT' | 'EINVAL' {
+  if (address === undefined) return 'EFAULT';
+  const raw = memory.readUser(address, 16);
+  if (raw === 'EFAULT') return 'EFAULT';
+  const v = new DataView(raw.buffer, raw.byteOffset, 16);
+  const sec = v.getBigInt64(0, true);
+  const nsec = v.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= NS_PER_SECOND) return 'EINVAL';
+  return sec * NS_PER_SECOND + nsec;
+}
+
 /** Reads a NUL-terminated string of at most `maxBytes` (NUL included) from user memory. */
 export function readUserString(
   memory: UserMemory,

@@ -1,6 +1,7 @@
 // Public surface of @krg/epm-signal: signal state, generation and the
 // delivery choice, the handler frame and rt_sigreturn, the signal calls and
 // the ghost section.
+export { readSigsetArg } from './wait-for-signal.js';
 export { SIGNAL_OBJECT } from './signal-object.js';
 export { defaultAction, isStopSignal } from './default-action.js';
 export { decideGeneration } from './generation.js';

@@ -10,6 +10,7 @@ import {
   argAddress,
   block,
   fail,
+  readUserTimespec,
   ret,
   sanitizeMask,
   type SyscallContext,
@@ -17,13 +18,16 @@ import {
 } from '@krg/epm-core';
 import { encodeSiginfo } from '@krg/arch-riscv';
 import { SIGNAL_SLOT } from './signal-state.js';
-import { i64, u64 } from './user-words.js';
+import { u64 } from './user-words.js';
 
 const SIGSET_BYTES = 8;
-const NS_PER_SECOND = 1_000_000_000n;
 
 /** Reads a sigset_t argument after checking its size argument (EINVAL, EFAULT). */
-function readSigset(ctx: SyscallContext, at: number, sizeAt: number): bigint | 'EINVAL' | 'EFAULT' {
+export function readSigsetArg(
+  ctx: SyscallContext,
+  at: number,
+  sizeAt: number,
+): bigint | 'EINVAL' | 'EFAULT' {
   if (argAddress(ctx, sizeAt) !== SIGSET_BYTES) return 'EINVAL';
   const address = argAddress(ctx, at);
   const raw = address === undefined ? 'EFAULT' : ctx.memory.readUser(address, SIGSET_BYTES);
@@ -39,23 +43,12 @@ function readSigset(ctx: SyscallContext, at: number, sizeAt: number): bigint | '
 export function sysRtSigsuspend(ctx: SyscallContext): SyscallOutcome {
   const state = ctx.task.get(SIGNAL_SLOT);
   if (!ctx.isRetry) {
-    const mask = readSigset(ctx, 0, 1);
+    const mask = readSigsetArg(ctx, 0, 1);
     if (typeof mask === 'string') return fail(mask);
     state.savedMask = state.blocked;
     state.blocked = sanitizeMask(mask);
   }
   return block([]);
-}
-
-/** A timespec argument as ns: EFAULT, or EINVAL when negative or tv_nsec ≥ 10^9. */
-function readTimeout(ctx: SyscallContext, at: number): bigint | 'EINVAL' | 'EFAULT' {
-  const address = argAddress(ctx, at);
-  const raw = address === undefined ? 'EFAULT' : ctx.memory.readUser(address, 16);
-  if (raw === 'EFAULT') return 'EFAULT';
-  const sec = i64(raw, 0);
-  const nsec = i64(raw, 8);
-  if (sec < 0n || nsec < 0n || nsec >= NS_PER_SECOND) return 'EINVAL';
-  return sec * NS_PER_SECOND + nsec;
 }
 
 /**
@@ -67,14 +60,14 @@ function readTimeout(ctx: SyscallContext, at: number): bigint | 'EINVAL' | 'EFAU
 export function sysRtSigtimedwait(ctx: SyscallContext): SyscallOutcome {
   const state = ctx.task.get(SIGNAL_SLOT);
   state.waitSet = 0n;
-  const raw = readSigset(ctx, 0, 3);
+  const raw = readSigsetArg(ctx, 0, 3);
   if (typeof raw === 'string') return fail(raw);
   const set = raw & FULL_SIGSET & ~UNBLOCKABLE;
   let deadlineNs: number | undefined;
   if (ctx.isRetry) {
     deadlineNs = ctx.progress > 0 ? ctx.progress : undefined;
   } else if (ctx.args[2] !== 0n) {
-    const timeout = readTimeout(ctx, 2);
+    const timeout = readUserTimespec(ctx.memory, argAddress(ctx, 2));
     if (typeof timeout === 'string') return fail(timeout);
     const deadline = BigInt(ctx.nowNs) + timeout;
     deadlineNs =

@@ -66,20 +66,6 @@ function timespec(ns: bigint): Uint8Array {
   return out;
 }
 
-function readTimespec(
-  ctx: SyscallContext,
-  address: number | undefined,
-): bigint | 'EFAULT' | 'EINVAL' {
-  if (address === undefined) return 'EFAULT';
-  const raw = ctx.memory.readUser(address, 16);
-  if (raw === 'EFAULT') return 'EFAULT';
-  const v = new DataView(raw.buffer, raw.byteOffset, 16);
-  const sec = v.getBigInt64(0, true);
-  const nsec = v.getBigInt64(8, true);
-  if (sec < 0n || nsec < 0n || nsec >= NS_PER_S) return 'EINVAL';
-  return sec * NS_PER_S + nsec;
-}
-
 function utsField(value: string): Uint8Array {
   const out = new Uint8Array(65);
   out.set(Buffer.from(value, 'utf8').subarray(0, 64));
@@ -219,7 +205,7 @@ export function createMachineSyscalls(info: MachineInfo): SyscallEntry[] {
 
   function sysNanosleep(ctx: SyscallContext): SyscallOutcome {
     if (ctx.isRetry) return sleepUntil(ctx, ctx.progress);
-    const ns = readTimespec(ctx, argAddress(ctx, 0));
+    const ns = readUserTimespec(ctx.memory, argAddress(ctx, 0));
     if (typeof ns === 'string') return fail(ns);
     return sleepUntil(ctx, ctx.nowNs + Number(ns));
   }
@@ -232,7 +218,7 @@ export function createMachineSyscalls(info: MachineInfo): SyscallEntry[] {
       return fail('EOPNOTSUPP');
     const base = clockNs(ctx, clock);
     if (base === undefined) return fail('EINVAL');
-    const ns = readTimespec(ctx, argAddress(ctx, 2));
+    const ns = readUserTimespec(ctx.memory, argAddress(ctx, 2));
     if (typeof ns === 'string') return fail(ns);
     const deadline =
       (flags & TIMER_ABSTIME) !== 0 ? BigInt(ctx.nowNs) + (ns - base) : BigInt(ctx.nowNs) + ns;

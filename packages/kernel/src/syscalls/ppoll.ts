@@ -9,29 +9,17 @@ import {
   argAddress,
   block,
   fail,
+  readUserTimespec,
   ret,
   sanitizeMask,
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
 } from '@krg/epm-core';
-import { SIGNAL_SLOT } from '@krg/epm-signal';
+import { SIGNAL_SLOT, readSigsetArg } from '@krg/epm-signal';
 import { GuestNotSupported } from '../process/guest-not-supported.js';
 
-const SIGSET_BYTES = 8;
 const NS_PER_SECOND = 1_000_000_000;
-
-function readTimespecNs(ctx: SyscallContext, at: number): number | 'EFAULT' | 'EINVAL' {
-  const address = argAddress(ctx, at);
-  const raw = address === undefined ? 'EFAULT' : ctx.memory.readUser(address, 16);
-  if (raw === 'EFAULT') return 'EFAULT';
-  const v = new DataView(raw.buffer, raw.byteOffset, 16);
-  const sec = v.getBigInt64(0, true);
-  const nsec = v.getBigInt64(8, true);
-  if (sec < 0n || nsec < 0n || nsec >= BigInt(NS_PER_SECOND)) return 'EINVAL';
-  const ns = sec * BigInt(NS_PER_SECOND) + nsec;
-  return ns > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ns);
-}
 
 /** Writes the time left back into the caller's timespec, as Linux's ppoll does. */
 function writeLeft(ctx: SyscallContext, leftNs: number): 'ok' | 'EFAULT' {
@@ -55,19 +43,17 @@ function sysPpoll(ctx: SyscallContext): SyscallOutcome {
     }
     let deadlineNs = 0;
     if (hasTimeout) {
-      const ns = readTimespecNs(ctx, 2);
+      const ns = readUserTimespec(ctx.memory, argAddress(ctx, 2));
       if (typeof ns === 'string') return fail(ns);
-      deadlineNs = Math.min(Number.MAX_SAFE_INTEGER, ctx.nowNs + ns);
+      const deadline = BigInt(ctx.nowNs) + ns;
+      deadlineNs =
+        deadline > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(deadline);
     }
     if (ctx.args[3] !== 0n) {
-      if (argAddress(ctx, 4) !== SIGSET_BYTES) return fail('EINVAL');
-      const address = argAddress(ctx, 3);
-      const raw = address === undefined ? 'EFAULT' : ctx.memory.readUser(address, SIGSET_BYTES);
-      if (raw === 'EFAULT') return fail('EFAULT');
+      const mask = readSigsetArg(ctx, 3, 4);
+      if (typeof mask === 'string') return fail(mask);
       state.savedMask = state.blocked;
-      state.blocked = sanitizeMask(
-        new DataView(raw.buffer, raw.byteOffset, SIGSET_BYTES).getBigUint64(0, true),
-      );
+      state.blocked = sanitizeMask(mask);
     }
     if (hasTimeout && ctx.nowNs >= deadlineNs) {
       return writeLeft(ctx, 0) === 'ok' ? ret(0) : fail('EFAULT');
