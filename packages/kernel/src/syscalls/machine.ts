@@ -4,6 +4,7 @@ import {
   ERRNO,
   assert,
   argAddress,
+  readUserTimespec,
   argInt,
   argUint,
   block,
