@@ -107,6 +107,7 @@ export type { SignalName, Sigset } from './abi/signals.js';
 export type { WaitStatus } from './abi/wait-status.js';
 export type {
   KernelServices,
+  ProcessSelector,
   SignalInfo,
   SyscallContext,
   SyscallEntry,

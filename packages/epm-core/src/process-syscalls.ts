@@ -74,39 +74,66 @@ const PRIO_PGRP = 1;
 const PRIO_USER = 2;
 
 /**
- * getpriority(PRIO_PROCESS, pid): the raw syscall returns 20 − nice (glibc
- * turns it back into the nice value). krg has no setpriority yet, so every
- * process has nice 0; the question still goes to the process's node.
- * Process groups and users would need a cluster-wide walk: not supported.
+ * getpriority: the raw syscall returns 20 − nice (glibc turns it back into
+ * the nice value). krg has no setpriority yet, so every process has nice 0;
+ * the question still goes where the processes are: one process to its node,
+ * a group or a user's processes to every node (ESRCH when none exists).
  */
 function sysGetpriority(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
   const which = argInt(ctx, 0);
   const who = argInt(ctx, 1);
-  if (which === PRIO_PGRP || which === PRIO_USER) return fail('ENOSYS');
+  const self = ctx.task;
+  const priority = (count: number): SyscallOutcome =>
+    count > 0 ? ret(20 - TASK_NICE) : fail('ESRCH');
+  if (which === PRIO_PGRP) {
+    if (who < 0) return fail('ESRCH');
+    return answerWith(
+      ctx.kernel.surveyProcesses(self, { kind: 'group', pgid: who === 0 ? self.pgid : who }),
+      priority,
+    );
+  }
+  if (which === PRIO_USER) {
+    // A uid is unsigned: who is read as such (−1 names uid 4294967295).
+    const uid = who === 0 ? self.credentials.uid : argUint(ctx, 1);
+    return answerWith(ctx.kernel.surveyProcesses(self, { kind: 'user', uid }), priority);
+  }
   if (which !== PRIO_PROCESS) return fail('EINVAL');
   if (who < 0) return fail('ESRCH');
-  if (who === 0 || who === ctx.task.pid) return ret(20 - TASK_NICE);
+  if (who === 0 || who === self.pid) return ret(20 - TASK_NICE);
   return ctx.kernel
-    .queryTask(ctx.task, who, 'nice')
+    .queryTask(self, who, 'nice')
     .then((nice) => (nice === 'ESRCH' ? fail('ESRCH') : ret(20 - nice)));
+}
+
+/** Applies `f` to an answer that may still be on its way from other nodes. */
+function answerWith<T>(
+  answer: T | Promise<T>,
+  f: (value: T) => SyscallOutcome,
+): SyscallOutcome | Promise<SyscallOutcome> {
+  return answer instanceof Promise ? answer.then(f) : f(answer);
 }
 
 /** The nice value of every krg process (no setpriority yet). */
 export const TASK_NICE = 0;
 
-function sysSetsid(ctx: SyscallContext): SyscallOutcome {
+/** setsid: a process group leader, or the id of any group of the cluster, cannot start a session. */
+function sysSetsid(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
   const task = ctx.task;
-  // A process group leader, or the id of any existing group, cannot start a session.
-  if (ctx.kernel.allTasks().some((t) => t.state !== 'dead' && t.pgid === task.pid))
-    return fail('EPERM');
-  task.sid = task.pid;
-  task.pgid = task.pid;
-  ctx.kernel.taskChanged(task, { kind: 'ids' });
-  return ret(task.pid);
+  return answerWith(ctx.kernel.surveyProcesses(task, { kind: 'group', pgid: task.pid }), (n) => {
+    if (n > 0) return fail('EPERM');
+    task.sid = task.pid;
+    task.pgid = task.pid;
+    ctx.kernel.taskChanged(task, { kind: 'ids' });
+    return ret(task.pid);
+  });
 }
 
-/** setpgid's rules (Linux's sys_setpgid). */
-function sysSetpgid(ctx: SyscallContext): SyscallOutcome {
+/**
+ * setpgid's rules (Linux's sys_setpgid). The process changed is the caller
+ * or one of its children, which run on its node (fork is local); the group
+ * it joins may have members anywhere, so that check asks every node.
+ */
+function sysSetpgid(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
   const pidArg = argInt(ctx, 0);
   const pgidArg = argInt(ctx, 1);
   if (pidArg < 0 || pgidArg < 0) return fail('EINVAL');
@@ -120,15 +147,16 @@ function sysSetpgid(ctx: SyscallContext): SyscallOutcome {
     if (t.hasExeced) return fail('EACCES');
   }
   if (t.sid === t.pid) return fail('EPERM');
-  if (pgid !== t.pid) {
-    const isGroupInSession = ctx.kernel
-      .allTasks()
-      .some((o) => o.state !== 'dead' && o.pgid === pgid && o.sid === self.sid);
-    if (!isGroupInSession) return fail('EPERM');
-  }
-  t.pgid = pgid;
-  ctx.kernel.taskChanged(t, { kind: 'ids' });
-  return ret(0);
+  const join = (): SyscallOutcome => {
+    t.pgid = pgid;
+    ctx.kernel.taskChanged(t, { kind: 'ids' });
+    return ret(0);
+  };
+  if (pgid === t.pid) return join();
+  return answerWith(
+    ctx.kernel.surveyProcesses(self, { kind: 'group', pgid, sid: self.sid }),
+    (n) => (n > 0 && t.state !== 'dead' ? join() : n > 0 ? fail('ESRCH') : fail('EPERM')),
+  );
 }
 
 function sysExit(ctx: SyscallContext): SyscallOutcome {

@@ -33,6 +33,11 @@ import type { WaitQueue } from './wait-queue.js';
 /** What a node answers about one of its processes for another node (Kerrighed's remote syscalls, §7). */
 export type TaskQuery = 'pgid' | 'sid' | 'nice';
 
+/** Processes named by a cluster-wide question: a process group (within session `sid` if given), or a user's. */
+export type ProcessSelector =
+  | { readonly kind: 'group'; readonly pgid: number; readonly sid?: number }
+  | { readonly kind: 'user'; readonly uid: number };
+
 /** Copies between kernel and the calling task's user memory, with user-access permissions. */
 export interface UserMemory {
   readUser(address: number, length: number): Uint8Array | 'EFAULT';
@@ -53,9 +58,13 @@ export interface KernelServices {
   sendSignal(task: Task, sig: number, info?: SignalInfo): void;
   /** Ends the calling task (exit, exit_group, a fatal signal). */
   exitTask(task: Task, status: WaitStatus): void;
-  /** The task with this pid, wherever the kernel can find it; undefined if none. */
+  /**
+   * The task with this pid on the caller's node (pid 1: the node's init);
+   * undefined if none runs here. Processes of other nodes are reached by
+   * queryTask, surveyProcesses and the subsystems' own routed requests.
+   */
   findTask(pid: number): Task | undefined;
-  /** Every task the kernel knows, in pid order (zombies included). */
+  /** Every task of the caller's node, in pid order (zombies included; not init). */
   allTasks(): readonly Task[];
   /** A copy of `parent` (fork): every slot filled through the task hooks, not yet running. */
   forkTask(parent: Task, exitSignal: number): Task | ErrnoName;
@@ -81,6 +90,13 @@ export interface KernelServices {
    * 'ESRCH' when no such process lives (or its node is gone).
    */
   queryTask(caller: Task, pid: number, what: TaskQuery): Promise<number | 'ESRCH'>;
+  /**
+   * How many processes of the whole cluster `selector` names, zombies
+   * included (setsid's and setpgid's group checks, getpriority of a group or
+   * a user): every live node counts its own, as ps asks them. Synchronous
+   * when the caller's node is the only one up.
+   */
+  surveyProcesses(caller: Task, selector: ProcessSelector): number | Promise<number>;
   /** The files a task may map (mmap of a descriptor), as the file table's owner presents them. */
   readonly files: MappableFiles;
   /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */

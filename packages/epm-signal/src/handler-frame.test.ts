@@ -200,20 +200,37 @@ describe('interval timers and queue limits', () => {
     expect(periodic.deadlineNs).toBe(190);
   });
 
-  test('real-time signals beyond RLIMIT_SIGPENDING are dropped, standard ones coalesce', () => {
+  test('beyond RLIMIT_SIGPENDING: sigqueue is refused, kill loses its info, standard signals coalesce', () => {
     const { task, actions } = fixture();
     actions.table.set(SIGRTMIN, { handler: 0x5000n, flags: 0, mask: 0n });
+    actions.table.set(SIGRTMIN + 1, { handler: 0x5000n, flags: 0, mask: 0n });
     const state = task.get(SIGNAL_SLOT);
     state.rlimits[11] = { soft: 3n, hard: 3n };
-    const send = (sig: number) =>
-      generateSignal(task, { sig, code: 0, senderPid: 1, senderUid: 0, isThreadDirected: false });
-    expect([send(SIGRTMIN), send(SIGRTMIN), send(SIGRTMIN), send(SIGRTMIN)]).toEqual([
-      true,
-      true,
-      true,
-      false,
-    ]);
-    expect(send(SIGNAL.SIGTERM)).toBe(true);
+    const send = (sig: number, code: number) =>
+      generateSignal(task, { sig, code, senderPid: 7, senderUid: 0, isThreadDirected: false });
+    const SI_QUEUE = -1;
+    expect([
+      send(SIGRTMIN, SI_QUEUE),
+      send(SIGRTMIN, SI_QUEUE),
+      send(SIGRTMIN, SI_QUEUE),
+      send(SIGRTMIN, SI_QUEUE),
+    ]).toEqual(['queued', 'queued', 'queued', 'overflow']);
+    // kill (SI_USER) of a pending rt signal over the limit: the bit is set already, nothing queued.
+    expect(send(SIGRTMIN, 0)).toBe('queued');
+    expect(state.sharedPending.queued).toBe(3);
+    // kill of another rt signal over the limit: delivered once, without its sender.
+    expect(send(SIGRTMIN + 1, 0)).toBe('queued');
     expect(state.sharedPending.queued).toBe(4);
+    expect(send(SIGNAL.SIGTERM, 0)).toBe('queued');
+    expect(send(SIGNAL.SIGTERM, 0)).toBe('queued');
+    expect(state.sharedPending.queued).toBe(5);
+    for (let i = 0; i < 3; i++) expect(state.sharedPending.take(SIGRTMIN)?.signo).toBe(SIGRTMIN);
+    expect(state.sharedPending.take(SIGRTMIN + 1)).toEqual({
+      kind: 'kill',
+      signo: SIGRTMIN + 1,
+      code: 0,
+      pid: 0,
+      uid: 0,
+    });
   });
 });

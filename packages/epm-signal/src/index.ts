@@ -34,6 +34,18 @@ export {
   setBlocked,
 } from './signal-state.js';
 export { createSignalSyscalls } from './signal-syscalls.js';
+export {
+  NOBODY,
+  applyRlimit,
+  checkKillReply,
+  checkPrlimitReply,
+  checkSignalRequest,
+  killResult,
+  mayKill,
+  senderOf,
+  serveKill,
+  servePrlimit,
+} from './signal-requests.js';
 export { SIGNAL_SECTION } from './signal-section.js';
 export {
   RLIMITS_DEFAULT,
@@ -51,6 +63,16 @@ export type { SignalCpu } from './handler-frame.js';
 export type { Itimer, Itimers } from './itimers.js';
 export type { RealTimerPort } from './itimer-syscalls.js';
 export type { EnqueueResult } from './sigpending.js';
-export type { Generation, SignalState } from './signal-state.js';
-export type { SignalPlatform } from './signal-syscalls.js';
+export type { Generation, GenerationResult, SignalState } from './signal-state.js';
+export type { SignalPlatform, SignalRouting } from './signal-syscalls.js';
+export type {
+  KillReply,
+  KillRequest,
+  KillTarget,
+  PrlimitReply,
+  PrlimitRequest,
+  Sender,
+  SignalNode,
+  SignalRequest,
+} from './signal-requests.js';
 export type { Rlimit } from './rlimits.js';

@@ -14,7 +14,14 @@ import {
   type Task,
   type TaskHooks,
 } from '@krg/epm-core';
-import { NO_ALT_STACK, SI_TKILL, SI_USER, type AltStack, type SigInfo } from '@krg/arch-riscv';
+import {
+  NO_ALT_STACK,
+  SI_KERNEL,
+  SI_TKILL,
+  SI_USER,
+  type AltStack,
+  type SigInfo,
+} from '@krg/arch-riscv';
 import { decideGeneration } from './generation.js';
 import { newItimers, type Itimers } from './itimers.js';
 import { nextSignal } from './next-signal.js';
@@ -87,12 +94,24 @@ export interface Generation {
 }
 
 /**
- * Generates a signal for `task` (Linux's send_signal): applies the
- * generation rules and queues it. Returns whether it was queued. Real-time
- * signals beyond RLIMIT_SIGPENDING are dropped (Linux fails sigqueue with
- * EAGAIN; a kill of an rt signal is then lost as well).
+ * What generating a signal did: queued (or coalesced with a pending
+ * instance), ignored (dropped at once), or refused as an overflow — a
+ * real-time signal beyond RLIMIT_SIGPENDING sent by sigqueue or tkill, whose
+ * sender gets EAGAIN.
  */
-export function generateSignal(task: Task, g: Generation): boolean {
+export type GenerationResult = 'queued' | 'ignored' | 'overflow';
+
+/**
+ * Generates a signal for `task` (Linux's __send_signal_locked): applies the
+ * generation rules and queues it. A real-time signal beyond
+ * RLIMIT_SIGPENDING is refused ('overflow') when it carries a sender's
+ * siginfo other than kill's; kill's (SI_USER) and the kernel's own
+ * (SI_KERNEL) are still sent but lose their info, as Linux sets the pending
+ * bit without a queue entry: if an instance is pending already nothing more
+ * is queued, else one whose si_pid and si_uid are 0 (what collect_signal
+ * reports for a bit without an entry).
+ */
+export function generateSignal(task: Task, g: Generation): GenerationResult {
   const state = task.get(SIGNAL_SLOT);
   const decision = decideGeneration(
     g.sig,
@@ -101,7 +120,7 @@ export function generateSignal(task: Task, g: Generation): boolean {
   );
   state.pending.flush(decision.flush);
   state.sharedPending.flush(decision.flush);
-  if (!decision.isQueued) return false;
+  if (!decision.isQueued) return 'ignored';
   const info: SigInfo = g.info ?? {
     kind: 'kill',
     signo: g.sig,
@@ -110,9 +129,14 @@ export function generateSignal(task: Task, g: Generation): boolean {
     uid: g.senderUid,
   };
   const queue = g.isThreadDirected ? state.pending : state.sharedPending;
-  if (isRealtime(g.sig) && queuedSignals(state) >= sigpendingLimit(state)) return false;
+  if (isRealtime(g.sig) && queuedSignals(state) >= sigpendingLimit(state)) {
+    if (info.code !== SI_USER && info.code !== SI_KERNEL) return 'overflow';
+    if (!queue.has(g.sig) && queuedSignals(state) < SIGNALS_QUEUED_MAX)
+      queue.enqueue({ kind: 'kill', signo: g.sig, code: SI_USER, pid: 0, uid: 0 });
+    return 'queued';
+  }
   queue.enqueue(info);
-  return true;
+  return 'queued';
 }
 
 /** RLIMIT_SIGPENDING's soft value, bounded by SIGNALS_QUEUED_MAX. */

@@ -21,8 +21,17 @@ import { SI_TKILL, SI_USER } from '@krg/arch-riscv';
 import { sysSigaltstack } from './altstack.js';
 import { sigreturn, type SignalCpu } from './handler-frame.js';
 import { createItimerSyscalls, type RealTimerPort } from './itimer-syscalls.js';
-import { RLIMIT_SYSCALLS } from './rlimit-syscalls.js';
+import { createRlimitSyscalls } from './rlimit-syscalls.js';
 import { SIGNAL_SLOT, setBlocked } from './signal-state.js';
+import {
+  killResult,
+  senderOf,
+  type KillReply,
+  type KillRequest,
+  type KillTarget,
+  type PrlimitReply,
+  type PrlimitRequest,
+} from './signal-requests.js';
 import { u64, u64Bytes } from './user-words.js';
 import { sysRtSigsuspend, sysRtSigtimedwait, sigtimedwaitInterrupted } from './wait-for-signal.js';
 
@@ -32,8 +41,11 @@ const SIG_SETMASK = 2;
 export const SIGSET_BYTES = 8;
 const SIGINFO_BYTES = 128;
 
-/** What the signal calls need from the kernel: the CPU registers and ITIMER_REAL's engine timer. */
-export interface SignalPlatform extends SignalCpu, RealTimerPort {}
+/**
+ * What the signal calls need from the kernel: the CPU registers, ITIMER_REAL's
+ * engine timer, and the way to processes on other nodes.
+ */
+export interface SignalPlatform extends SignalCpu, RealTimerPort, SignalRouting {}
 
 function sysRtSigprocmask(ctx: SyscallContext): SyscallOutcome {
   const how = argInt(ctx, 0);
@@ -67,71 +79,97 @@ function sysRtSigpending(ctx: SyscallContext): SyscallOutcome {
   return ctx.memory.writeUser(address, u64Bytes(set)) === 'ok' ? ret(0) : fail('EFAULT');
 }
 
-function send(ctx: SyscallContext, target: Task, sig: number, info: SignalInfo): void {
-  if (sig === 0) return;
-  ctx.kernel.sendSignal(target, sig, info);
+/**
+ * How the signal calls reach processes wherever they run: the kernel serves
+ * a request at once on the caller's node when it names only processes
+ * there, and otherwise routes it (signal-requests.ts) — one process through
+ * its task object's `node`, a group or every process to every live node, the
+ * caller's node last. A node that dies before it answers counts as running
+ * none of them.
+ */
+export interface SignalRouting {
+  killOnNodes(
+    caller: Task,
+    request: KillRequest,
+  ): readonly KillReply[] | Promise<readonly KillReply[]>;
+  prlimitOnNode(caller: Task, request: PrlimitRequest): PrlimitReply | Promise<PrlimitReply>;
+}
+
+function killOutcome(target: KillTarget, replies: readonly KillReply[]): SyscallOutcome {
+  const result = killResult(target, replies);
+  return result === 0 ? ret(0) : fail(result);
+}
+
+/**
+ * Sends `sig` to `target` and answers as Linux: ESRCH when nothing is named;
+ * an invalid signal number is EINVAL only once a target exists (Linux
+ * checks it in check_kill_permission, per found task), so it is sent as a
+ * probe first.
+ */
+function kill(
+  ctx: SyscallContext,
+  routing: SignalRouting,
+  target: KillTarget,
+  sig: number,
+  info: SignalInfo,
+): SyscallOutcome | Promise<SyscallOutcome> {
+  const isValid = sig === 0 || isValidSignal(sig);
+  const request: KillRequest = {
+    op: 'kill',
+    target,
+    sig: isValid ? sig : 0,
+    info,
+    sender: senderOf(ctx.task),
+  };
+  const answer = (replies: readonly KillReply[]): SyscallOutcome => {
+    if (isValid) return killOutcome(target, replies);
+    return replies.some((r) => r.found > 0) ? fail('EINVAL') : fail('ESRCH');
+  };
+  const replies = routing.killOnNodes(ctx.task, request);
+  return replies instanceof Promise ? replies.then(answer) : answer(replies);
 }
 
 function fromCaller(ctx: SyscallContext, code: number): SignalInfo {
   return { code, senderPid: ctx.task.tgid, senderUid: ctx.task.credentials.uid };
 }
 
-const live = (t: Task): boolean => t.state !== 'dead' && t.state !== 'zombie';
-
-/** kill(2)'s targets for `pid`: one process, the caller's or another group, or every process. */
-function killTargets(ctx: SyscallContext, pid: number): Task[] | 'ESRCH' {
-  if (pid > 0) {
-    const t = ctx.kernel.findTask(pid);
-    if (t === undefined || t.state === 'dead') return 'ESRCH';
-    // A zombie still exists for kill(2): sending to it succeeds and does nothing.
-    return t.state === 'zombie' ? [] : [t];
-  }
+/** kill(2)'s target for `pid`: one process, the caller's or another group, or every process. */
+function killTarget(ctx: SyscallContext, pid: number): KillTarget | 'ESRCH' {
+  if (pid > 0) return { kind: 'process', pid };
+  if (pid === -1) return { kind: 'all' };
   if (pid === -2147483648) return 'ESRCH';
-  // -1: every process the caller may signal except itself (and init, which krg never lists).
-  const targets =
-    pid === -1
-      ? ctx.kernel.allTasks().filter((t) => live(t) && t !== ctx.task)
-      : ctx.kernel
-          .allTasks()
-          .filter((t) => live(t) && t.pgid === (pid === 0 ? ctx.task.pgid : -pid));
-  return targets.length === 0 ? 'ESRCH' : targets;
+  return { kind: 'group', pgid: pid === 0 ? ctx.task.pgid : -pid };
 }
 
-function sysKill(ctx: SyscallContext): SyscallOutcome {
-  const pid = argInt(ctx, 0);
-  const sig = argInt(ctx, 1);
-  if (sig !== 0 && !isValidSignal(sig)) return fail('EINVAL');
-  const targets = killTargets(ctx, pid);
-  if (targets === 'ESRCH') return fail('ESRCH');
-  // Send to the caller last so the others are signalled even if it dies at once.
-  targets.sort((a, b) => (a === ctx.task ? 1 : b === ctx.task ? -1 : a.pid - b.pid));
-  for (const t of targets) send(ctx, t, sig, fromCaller(ctx, SI_USER));
-  return ret(0);
+function sysKill(
+  ctx: SyscallContext,
+  routing: SignalRouting,
+): SyscallOutcome | Promise<SyscallOutcome> {
+  const target = killTarget(ctx, argInt(ctx, 0));
+  if (target === 'ESRCH') return fail('ESRCH');
+  return kill(ctx, routing, target, argInt(ctx, 1), fromCaller(ctx, SI_USER));
 }
 
-/** The live thread `tid` (of group `tgid`, or any with −1) for tkill/tgkill/rt_tgsigqueueinfo. */
-function threadTarget(ctx: SyscallContext, tgid: number, tid: number): Task | 'EINVAL' | 'ESRCH' {
-  if (tid <= 0 || (tgid !== -1 && tgid <= 0)) return 'EINVAL';
-  const t = ctx.kernel.findTask(tid);
-  if (t === undefined || !live(t) || (tgid !== -1 && t.tgid !== tgid)) return 'ESRCH';
-  return t;
+/**
+ * A thread's target: of any group for tkill (`tgid` undefined), of group
+ * `tgid` for tgkill and rt_tgsigqueueinfo; EINVAL for ids Linux rejects
+ * before looking.
+ */
+function threadTarget(tgid: number | undefined, tid: number): KillTarget | 'EINVAL' {
+  if (tid <= 0 || (tgid !== undefined && tgid <= 0)) return 'EINVAL';
+  return { kind: 'thread', tgid: tgid ?? -1, tid };
 }
 
-function threadKill(ctx: SyscallContext, tgid: number, tid: number, sig: number): SyscallOutcome {
-  if (tid <= 0 || (tgid !== -1 && tgid <= 0)) return fail('EINVAL');
-  if (sig !== 0 && !isValidSignal(sig)) return fail('EINVAL');
-  const t = threadTarget(ctx, tgid, tid);
-  if (typeof t === 'string') return fail(t);
-  send(ctx, t, sig, fromCaller(ctx, SI_TKILL));
-  return ret(0);
-}
-
-function sysTkill(ctx: SyscallContext): SyscallOutcome {
-  return threadKill(ctx, -1, argInt(ctx, 0), argInt(ctx, 1));
-}
-
-function sysTgkill(ctx: SyscallContext): SyscallOutcome {
-  return threadKill(ctx, argInt(ctx, 0), argInt(ctx, 1), argInt(ctx, 2));
+function threadKill(
+  ctx: SyscallContext,
+  routing: SignalRouting,
+  tgid: number | undefined,
+  tid: number,
+  sig: number,
+): SyscallOutcome | Promise<SyscallOutcome> {
+  const target = threadTarget(tgid, tid);
+  if (target === 'EINVAL') return fail('EINVAL');
+  return kill(ctx, routing, target, sig, fromCaller(ctx, SI_TKILL));
 }
 
 /**
@@ -157,37 +195,45 @@ function userQueuedInfo(
   };
 }
 
-function sysRtSigqueueinfo(ctx: SyscallContext): SyscallOutcome {
+function sysRtSigqueueinfo(
+  ctx: SyscallContext,
+  routing: SignalRouting,
+): SyscallOutcome | Promise<SyscallOutcome> {
   const pid = argInt(ctx, 0);
-  const sig = argInt(ctx, 1);
   const info = userQueuedInfo(ctx, argAddress(ctx, 2), pid === ctx.task.tgid);
   if (typeof info === 'string') return fail(info);
-  if (sig !== 0 && !isValidSignal(sig)) return fail('EINVAL');
-  const targets = killTargets(ctx, pid);
-  if (targets === 'ESRCH' || pid <= 0) return fail('ESRCH');
-  for (const t of targets) send(ctx, t, sig, info);
-  return ret(0);
+  // kill_proc_info: only a process id names anything here.
+  if (pid <= 0) return fail('ESRCH');
+  return kill(ctx, routing, { kind: 'process', pid }, argInt(ctx, 1), info);
 }
 
-function sysRtTgsigqueueinfo(ctx: SyscallContext): SyscallOutcome {
+function sysRtTgsigqueueinfo(
+  ctx: SyscallContext,
+  routing: SignalRouting,
+): SyscallOutcome | Promise<SyscallOutcome> {
   const tgid = argInt(ctx, 0);
   const tid = argInt(ctx, 1);
-  const sig = argInt(ctx, 2);
+  const target = threadTarget(tgid, tid);
+  if (target === 'EINVAL') return fail('EINVAL');
   const info = userQueuedInfo(ctx, argAddress(ctx, 3), tid === ctx.task.pid);
   if (typeof info === 'string') return fail(info);
-  if (sig !== 0 && !isValidSignal(sig)) return fail('EINVAL');
-  const t = threadTarget(ctx, tgid, tid);
-  if (typeof t === 'string') return fail(t);
-  send(ctx, t, sig, info);
-  return ret(0);
+  return kill(ctx, routing, target, argInt(ctx, 2), info);
 }
 
 /** epm-signal's rows of the syscall table (riscv64 numbers), for a kernel's platform. */
 export function createSignalSyscalls(platform: SignalPlatform): SyscallEntry[] {
   return [
-    { nr: 129, name: 'kill', handler: sysKill },
-    { nr: 130, name: 'tkill', handler: sysTkill },
-    { nr: 131, name: 'tgkill', handler: sysTgkill },
+    { nr: 129, name: 'kill', handler: (ctx) => sysKill(ctx, platform) },
+    {
+      nr: 130,
+      name: 'tkill',
+      handler: (ctx) => threadKill(ctx, platform, undefined, argInt(ctx, 0), argInt(ctx, 1)),
+    },
+    {
+      nr: 131,
+      name: 'tgkill',
+      handler: (ctx) => threadKill(ctx, platform, argInt(ctx, 0), argInt(ctx, 1), argInt(ctx, 2)),
+    },
     { nr: 132, name: 'sigaltstack', handler: (ctx) => sysSigaltstack(ctx, platform) },
     { nr: 133, name: 'rt_sigsuspend', handler: sysRtSigsuspend, onHandler: 'eintr' },
     { nr: 135, name: 'rt_sigprocmask', handler: sysRtSigprocmask },
@@ -199,7 +245,7 @@ export function createSignalSyscalls(platform: SignalPlatform): SyscallEntry[] {
       onHandler: 'eintr',
       interrupted: sigtimedwaitInterrupted,
     },
-    { nr: 138, name: 'rt_sigqueueinfo', handler: sysRtSigqueueinfo },
+    { nr: 138, name: 'rt_sigqueueinfo', handler: (ctx) => sysRtSigqueueinfo(ctx, platform) },
     {
       nr: 139,
       name: 'rt_sigreturn',
@@ -208,8 +254,8 @@ export function createSignalSyscalls(platform: SignalPlatform): SyscallEntry[] {
         return NO_RETURN;
       },
     },
-    { nr: 240, name: 'rt_tgsigqueueinfo', handler: sysRtTgsigqueueinfo },
+    { nr: 240, name: 'rt_tgsigqueueinfo', handler: (ctx) => sysRtTgsigqueueinfo(ctx, platform) },
     ...createItimerSyscalls(platform),
-    ...RLIMIT_SYSCALLS,
+    ...createRlimitSyscalls(platform),
   ];
 }

@@ -9,10 +9,10 @@ import {
   importProcess,
   type EpmAction,
   ROOT_CREDENTIALS,
-  SIGNAL,
   Task,
   TaskHookRegistry,
   WaitQueue,
+  assert,
   createChildrenSet,
   createTaskSet,
   newAccounting,
@@ -22,7 +22,6 @@ import {
   withLiveObject,
   type LiveObjectHooks,
   type KernelServices,
-  type SignalInfo,
   type SyscallEntry,
 } from '@krg/epm-core';
 import {
@@ -39,9 +38,7 @@ import {
   SIGNAL_OBJECT,
   SIGNAL_SECTION,
   SIGNAL_SLOT,
-  generateSignal,
   newSignalState,
-  sigInfoOf,
   type SignalPlatform,
 } from '@krg/epm-signal';
 import { MM_HOOKS, MM_OBJECT, MM_SLOT, ShmNode, createMmSection } from '@krg/mm-ghost';
@@ -53,7 +50,6 @@ import {
   type CostModel,
   type RunResult,
 } from '@krg/sim-engine';
-import { SI_KERNEL } from '@krg/arch-riscv';
 import { ConsoleFile, ConsoleInput, type ConsoleSink, type HostFdKind } from './files/console.js';
 import { FdTable } from './files/fd-table.js';
 import { ImageStore } from './files/image-store.js';
@@ -61,7 +57,14 @@ import { createMappableFiles } from './files/mappable-files.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { Fabric } from './cluster/fabric.js';
 import { PidmapHost } from './cluster/pidmap-host.js';
-import { clusterPs, queryTask, registerProcessView, type PsRow } from './cluster/process-view.js';
+import {
+  clusterPs,
+  queryTask,
+  registerProcessView,
+  surveyProcesses,
+  type PsRow,
+} from './cluster/process-view.js';
+import { registerSignalService, routeKill, routePrlimit } from './cluster/signal-routing.js';
 import { NodeKernel } from './process/node-kernel.js';
 import { HART_SIGNAL_CPU } from './process/signal-delivery.js';
 import { installImage, loadProgram, type ExecFailure } from './process/exec.js';
@@ -144,8 +147,10 @@ export class Cluster {
     this.fabric = new Fabric(this.engine, cost, options.nodes);
     const epochNs = options.epochNs ?? DEFAULT_EPOCH_NS;
     this.#services = {
-      sendSignal: (task, sig, info) => this.#sendSignal(task, sig, info),
+      sendSignal: (task, sig, info) => void this.#node(task.node).signals.send(task, sig, info),
       exitTask: (task, status) => this.#node(task.node).exit(task, status),
+      // What syscalls see of other processes is their own node's (the
+      // per-node services below); this shared base is for the Cluster itself.
       findTask: (pid) => this.findTask(pid),
       allTasks: () => this.tasks(),
       // A child runs on its parent's node: fork across nodes needs the
@@ -158,6 +163,8 @@ export class Cluster {
       kddmOf: (task) => this.#node(task.node).kddm,
       taskChanged: (task, change) => this.#node(task.node).taskChanged(task, change),
       queryTask: (caller, pid, what) => queryTask(this.#node(caller.node), pid, what),
+      surveyProcesses: (caller, selector) =>
+        surveyProcesses(this.#node(caller.node), this.#liveNodes(), selector),
       execTask: (task, path, argv, envp) =>
         this.#node(task.node).execTask(task, this.store, path, argv, envp),
       files: createMappableFiles(this.store),
@@ -180,6 +187,9 @@ export class Cluster {
     this.#signals = {
       ...HART_SIGNAL_CPU,
       realTimerChanged: (task) => this.#node(task.node).signals.armRealTimer(task),
+      killOnNodes: (caller, request) =>
+        routeKill(this.#node(caller.node), this.#liveNodes(), request),
+      prlimitOnNode: (caller, request) => routePrlimit(this.#node(caller.node), request),
     };
     this.#cost = cost;
     this.#epochNs = epochNs;
@@ -252,6 +262,21 @@ export class Cluster {
       },
       shm,
     );
+    // A node's syscalls see only its own processes; others are reached
+    // through routed requests (queryTask, surveyProcesses, signal routing).
+    const own: { kernel?: NodeKernel } = {};
+    const local = (): NodeKernel => {
+      assert(own.kernel !== undefined, 'a node kernel serves its syscalls once built');
+      return own.kernel;
+    };
+    const services: KernelServices = {
+      ...this.#services,
+      findTask: (pid) => {
+        const kernel = local();
+        return pid === 1 ? kernel.init : kernel.task(pid);
+      },
+      allTasks: () => local().tasks(),
+    };
     const kernel = new NodeKernel({
       id,
       rpc: booted.rpc,
@@ -259,12 +284,14 @@ export class Cluster {
       cost: nodeCost(this.#cost, id),
       syscalls,
       store: this.store,
-      services: this.#services,
+      services,
       hooks,
       rng: rng.fork('exec'),
       onTaskReaped: (task) => this.onTaskReaped(task),
     });
+    own.kernel = kernel;
     registerProcessView(kernel);
+    registerSignalService(kernel);
     const host = new PidmapHost(kernel, {
       isUp: (n) => this.fabric.isUp(n),
       nodeIds: this.fabric.nodeIds,
@@ -511,21 +538,8 @@ export class Cluster {
     return node;
   }
 
-  #sendSignal(task: Task, sig: number, info: SignalInfo | undefined): void {
-    // init takes no signal it has no handler for (Linux's SIGNAL_UNKILLABLE).
-    if (task.pid === 1 || task.state === 'zombie' || task.state === 'dead') return;
-    const node = this.#node(task.node);
-    // prepare_signal: SIGCONT resumes a stopped process whatever its action
-    // (and SIGKILL must reach one to end it).
-    if (sig === SIGNAL.SIGCONT || sig === SIGNAL.SIGKILL) node.signals.continueStopped(task, sig);
-    const isQueued = generateSignal(task, {
-      sig,
-      code: info?.code ?? SI_KERNEL,
-      senderPid: info?.senderPid ?? 0,
-      senderUid: info?.senderUid ?? 0,
-      isThreadDirected: info === undefined,
-      info: info === undefined ? undefined : sigInfoOf(sig, info),
-    });
-    if (isQueued) node.signalArrived(task);
+  /** The nodes that are up: where a question about every process goes. */
+  #liveNodes(): number[] {
+    return this.fabric.nodeIds.filter((n) => this.fabric.isUp(n));
   }
 }

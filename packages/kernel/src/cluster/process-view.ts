@@ -7,6 +7,7 @@ import {
   TASK_NICE,
   TASK_NODE_NONE,
   TASK_SET_ID,
+  type ProcessSelector,
   type Task,
   type TaskObject,
   type TaskQuery,
@@ -22,6 +23,8 @@ import type { NodeKernel } from '../process/node-kernel.js';
 /** krg-rpc service ids of the process view ("PS", "TQ"). */
 export const PS_SERVICE = 0x5053;
 export const TASK_QUERY_SERVICE = 0x5451;
+/** krg-rpc service id of the cluster-wide process count ("SV"). */
+export const SURVEY_SERVICE = 0x5356;
 
 /** One line of `ps`. */
 export interface PsRow {
@@ -169,10 +172,31 @@ function answerLocally(task: Task, what: TaskQuery): number {
 const QUERIES: readonly string[] = ['pgid', 'sid', 'nice'];
 
 /**
+ * The node that runs process `pid` as its task object says
+ * (krg_lock_pid_location), or undefined when no other node runs it: no
+ * object, no node (being created or moving), or the object unreadable
+ * because its home is gone.
+ */
+export async function locateProcess(kernel: NodeKernel, pid: number): Promise<number | undefined> {
+  if (!isGlobalPid(pid)) return undefined;
+  const set = taskSet(kernel);
+  let node = TASK_NODE_NONE;
+  try {
+    const obj = await set.getNoFt(pid);
+    if (obj !== null) node = obj.node;
+    set.put(pid);
+  } catch (e) {
+    if (e instanceof KddmError) return undefined;
+    throw e;
+  }
+  return node === TASK_NODE_NONE || node === kernel.id ? undefined : node;
+}
+
+/**
  * getpgid/getsid/getpriority on `pid` from a task of `kernel`'s node: a
  * local process answers at once; otherwise the task object gives the node
- * that runs it (krg_lock_pid_location), which is asked over RPC. A process
- * whose object is gone, or whose node is down, does not exist: ESRCH.
+ * that runs it, which is asked over RPC. A process whose object is gone, or
+ * whose node is down, does not exist: ESRCH.
  */
 export async function queryTask(
   kernel: NodeKernel,
@@ -181,18 +205,8 @@ export async function queryTask(
 ): Promise<number | 'ESRCH'> {
   const local = pid === 1 ? kernel.init : kernel.task(pid);
   if (local !== undefined && local.state !== 'dead') return answerLocally(local, what);
-  if (!isGlobalPid(pid)) return 'ESRCH';
-  const set = taskSet(kernel);
-  let node = TASK_NODE_NONE;
-  try {
-    const obj = await set.getNoFt(pid);
-    if (obj !== null) node = obj.node;
-    set.put(pid);
-  } catch (e) {
-    if (e instanceof KddmError) return 'ESRCH';
-    throw e;
-  }
-  if (node === TASK_NODE_NONE || node === kernel.id) return 'ESRCH';
+  const node = await locateProcess(kernel, pid);
+  if (node === undefined) return 'ESRCH';
   try {
     const answer = await kernel.rpc.call(TASK_QUERY_SERVICE, node, { pid, what });
     return typeof answer === 'number' ? answer : 'ESRCH';
@@ -202,9 +216,63 @@ export async function queryTask(
   }
 }
 
+/** How many of this node's processes `selector` names (zombies included, init not). */
+function countLocally(kernel: NodeKernel, selector: ProcessSelector): number {
+  let n = 0;
+  for (const t of kernel.tasks()) {
+    if (t.state === 'dead') continue;
+    if (selector.kind === 'user' ? t.credentials.uid === selector.uid : matchesGroup(t, selector))
+      n++;
+  }
+  return n;
+}
+
+function matchesGroup(t: Task, g: { readonly pgid: number; readonly sid?: number }): boolean {
+  return t.pgid === g.pgid && (g.sid === undefined || t.sid === g.sid);
+}
+
+/** A selector received from another node, or undefined when malformed. */
+function checkSelector(value: unknown): ProcessSelector | undefined {
+  const a = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const isId = (v: unknown): v is number =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 0xffff_ffff;
+  if (a.kind === 'user') return isId(a.uid) ? { kind: 'user', uid: a.uid } : undefined;
+  if (a.kind !== 'group' || !isId(a.pgid)) return undefined;
+  if (a.sid === undefined) return { kind: 'group', pgid: a.pgid };
+  return isId(a.sid) ? { kind: 'group', pgid: a.pgid, sid: a.sid } : undefined;
+}
+
+/**
+ * Counts the processes `selector` names on every live node: this node's at
+ * once, the others' over RPC (a node that dies before answering has none).
+ * Synchronous when no other node is up.
+ */
+export function surveyProcesses(
+  kernel: NodeKernel,
+  liveNodes: readonly number[],
+  selector: ProcessSelector,
+): number | Promise<number> {
+  const own = countLocally(kernel, selector);
+  const others = liveNodes.filter((n) => n !== kernel.id);
+  if (others.length === 0) return own;
+  return kernel.rpc.callMany(SURVEY_SERVICE, others, selector).then((outcomes) => {
+    let n = own;
+    for (const outcome of outcomes.values()) {
+      const v = outcome.isOk ? outcome.value : 0;
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= TASKS_PER_NODE_MAX)
+        n += v;
+    }
+    return n;
+  });
+}
+
 /** Offers this node's part of the view to the others (at boot). */
 export function registerProcessView(kernel: NodeKernel): void {
   kernel.rpc.register(PS_SERVICE, async () => (await localPs(kernel)).map(toWire));
+  kernel.rpc.register(SURVEY_SERVICE, (args) => {
+    const selector = checkSelector(args);
+    return Promise.resolve(selector === undefined ? 0 : countLocally(kernel, selector));
+  });
   kernel.rpc.register(TASK_QUERY_SERVICE, (args) => {
     const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
     if (typeof a.pid !== 'number' || typeof a.what !== 'string' || !QUERIES.includes(a.what))

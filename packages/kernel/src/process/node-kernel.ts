@@ -156,6 +156,7 @@ export class NodeKernel {
       services: this.#services,
       exit: (task, status) => this.exit(task, status),
       makeReady: (task) => this.#makeReady(task),
+      signalArrived: (task) => this.signalArrived(task),
     });
     this.scope.spawn(`node${this.id}:cpu`, () => this.#cpuLoop());
   }

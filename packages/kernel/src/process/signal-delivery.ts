@@ -28,6 +28,7 @@ import {
   CLD_EXITED,
   CLD_KILLED,
   CLD_STOPPED,
+  SI_KERNEL,
   type SigInfo,
 } from '@krg/arch-riscv';
 import {
@@ -45,6 +46,8 @@ import {
   kernelSigInfo,
   restoreSavedMask,
   setupRtFrame,
+  sigInfoOf,
+  type GenerationResult,
   type SignalCpu,
 } from '@krg/epm-signal';
 import { MM_SLOT } from '@krg/mm-ghost';
@@ -60,6 +63,8 @@ export interface SignalDeliveryHost {
   exit(task: Task, status: WaitStatus): void;
   /** Puts a task that became runnable again (continued) on the run queue. */
   makeReady(task: Task): void;
+  /** A signal was queued for a task of the node: a sleeper it concerns wakes. */
+  signalArrived(task: Task): void;
 }
 
 /** The hart as epm-signal's frame code sees it. */
@@ -109,6 +114,28 @@ export class SignalDelivery {
 
   constructor(host: SignalDeliveryHost) {
     this.#host = host;
+  }
+
+  /**
+   * Generates `sig` for a task of this node (Linux's send_signal): a stopped
+   * task resumes for SIGCONT and SIGKILL (prepare_signal), the generation
+   * rules apply, and a sleeper the signal concerns wakes. `info` undefined:
+   * a signal the kernel raises for the task itself (SI_KERNEL, private).
+   * init takes no signal it has no handler for (SIGNAL_UNKILLABLE).
+   */
+  send(task: Task, sig: number, info: SignalInfo | undefined): GenerationResult {
+    if (task.pid === 1 || task.state === 'zombie' || task.state === 'dead') return 'ignored';
+    if (sig === SIGNAL.SIGCONT || sig === SIGNAL.SIGKILL) this.continueStopped(task, sig);
+    const result = generateSignal(task, {
+      sig,
+      code: info?.code ?? SI_KERNEL,
+      senderPid: info?.senderPid ?? 0,
+      senderUid: info?.senderUid ?? 0,
+      isThreadDirected: info === undefined,
+      info: info === undefined ? undefined : sigInfoOf(sig, info),
+    });
+    if (result === 'queued') this.#host.signalArrived(task);
+    return result;
   }
 
   /**
