@@ -54,7 +54,11 @@ function node(tasks: Task[], result: GenerationResult = 'queued') {
 const info: SignalInfo = { code: 0, senderPid: 200, senderUid: 0 };
 const root = { tgid: 200, uid: 0, euid: 0, sid: 1 };
 
-function kill(target: KillRequest['target'], sig = SIGNAL.SIGUSR1, sender = root): KillRequest {
+function kill(
+  target: KillRequest['target'],
+  sig: number = SIGNAL.SIGUSR1,
+  sender = root,
+): KillRequest {
   return { op: 'kill', target, sig, info, sender };
 }
 
