@@ -1,0 +1,165 @@
+/* A process group spread over nodes (processes started through the Cluster
+ * API on chosen nodes, then joined with setpgid):
+ *   sig-group lead N          the leader: waits for N members to report in
+ *                             (sigqueue SIGRTMIN+1), kills its own group with
+ *                             SIGUSR1 (itself included, last), collects every
+ *                             member's acknowledgement (SIGRTMIN+2), kills the
+ *                             group with SIGTERM (blocked for itself) and waits
+ *                             until every member is gone (kill(pid, 0) ESRCH).
+ *   sig-group member LEADER I joins LEADER's group, reports in, waits for the
+ *                             leader's SIGUSR1, acknowledges it, waits to die.
+ *   sig-group count [LEADER]  joins LEADER's group (if given), counts SIGUSR1
+ *                             and SIGUSR2 in handlers until SIGTERM, prints the
+ *                             counts.
+ *   sig-group send PID SIG    kill(PID, SIG) once and prints the result. PID −1
+ *                             (every process) only under a krg cluster's init
+ *                             (parent pid 1), never on a host.
+ * Nothing printed depends on pids or on where each process runs, so a spread
+ * run prints what a one-node run prints. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define JOIN (SIGRTMIN + 1)
+#define ACK (SIGRTMIN + 2)
+#define MEMBERS_MAX 64
+
+static const char *err(int e) {
+  switch (e) {
+  case 0: return "0";
+  case ESRCH: return "ESRCH";
+  case EPERM: return "EPERM";
+  case EINVAL: return "EINVAL";
+  case EAGAIN: return "EAGAIN";
+  default: return "other";
+  }
+}
+
+static int lead(int n) {
+  if (n < 1 || n > MEMBERS_MAX) return 2;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, JOIN);
+  sigaddset(&set, ACK);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  pid_t members[MEMBERS_MAX];
+  int seen[MEMBERS_MAX] = {0};
+  int bad = 0, joined = 0, acks = 0, self = 0;
+  long sum = 0;
+  siginfo_t si;
+  sigset_t join;
+  sigemptyset(&join);
+  sigaddset(&join, JOIN);
+  while (joined < n) {
+    if (sigwaitinfo(&join, &si) != JOIN || si.si_code != SI_QUEUE) { bad++; continue; }
+    int i = si.si_value.sival_int;
+    if (i < 0 || i >= n || seen[i]) { bad++; continue; }
+    seen[i] = 1;
+    members[i] = si.si_pid;
+    joined++;
+  }
+  int probe = kill(0, 0) == 0 ? 0 : errno;
+  int killed = kill(0, SIGUSR1) == 0 ? 0 : errno;
+  sigset_t wait;
+  sigemptyset(&wait);
+  sigaddset(&wait, SIGUSR1);
+  sigaddset(&wait, ACK);
+  while (acks < n || !self) {
+    int sig = sigwaitinfo(&wait, &si);
+    if (sig == SIGUSR1) {
+      if (si.si_pid != getpid() || si.si_code != SI_USER || self) bad++;
+      self = 1;
+    } else if (sig == ACK) {
+      int i = si.si_value.sival_int - 1000;
+      if (i < 0 || i >= n || si.si_pid != members[i] || seen[i] != 1) bad++;
+      else seen[i] = 2;
+      sum += si.si_value.sival_int;
+      acks++;
+    } else bad++;
+  }
+  int termed = kill(0, SIGTERM) == 0 ? 0 : errno;
+  int gone = 0;
+  for (int i = 0; i < n; i++) {
+    struct timespec ms = {0, 1000000};
+    for (int t = 0; t < 10000 && kill(members[i], 0) == 0; t++) nanosleep(&ms, NULL);
+    if (kill(members[i], 0) != 0 && errno == ESRCH) gone++;
+  }
+  /* A member's pid names no group (they all joined the leader's). */
+  int nogroup = kill(-members[0], 0) == 0 ? 0 : errno;
+  printf("lead: members=%d joined=%d probe=%s usr1=%s acks=%d self=%d sum=%ld term=%s gone=%d "
+         "nogroup=%s bad=%d\n",
+         n, joined, err(probe), err(killed), acks, self, sum, err(termed), gone, err(nogroup), bad);
+  return 0;
+}
+
+static int member(pid_t leader, int index) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  int joined = setpgid(0, leader) == 0 ? 0 : errno;
+  int same = getpgrp() == leader;
+  union sigval v = {.sival_int = index};
+  if (sigqueue(leader, JOIN, v) != 0) return 3;
+  siginfo_t si;
+  int sig = sigwaitinfo(&set, &si);
+  int from = sig == SIGUSR1 && si.si_pid == leader && si.si_code == SI_USER;
+  printf("member: setpgid=%s in-group=%d usr1-from-leader=%d\n", err(joined), same, from);
+  fflush(stdout);
+  v.sival_int = 1000 + index;
+  if (sigqueue(leader, ACK, v) != 0) return 4;
+  for (;;) pause(); /* SIGTERM's default action ends it */
+}
+
+static volatile sig_atomic_t usr1, usr2, done;
+static void on_signal(int sig) {
+  if (sig == SIGUSR1) usr1++;
+  else if (sig == SIGUSR2) usr2++;
+  else done = 1;
+}
+
+static int count(pid_t leader) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGUSR2, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGUSR2);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &set, &old);
+  int joined = leader > 0 ? (setpgid(0, leader) == 0 ? 0 : errno) : 0;
+  while (!done) sigsuspend(&old);
+  printf("count: setpgid=%s usr1=%d usr2=%d\n", err(joined), (int)usr1, (int)usr2);
+  return 0;
+}
+
+static int send(pid_t pid, int sig) {
+  if (pid == -1 && getppid() != 1) {
+    printf("send: kill(-1) only runs under a krg cluster's init\n");
+    return 2;
+  }
+  int r = kill(pid, sig) == 0 ? 0 : errno;
+  printf("send: %s\n", err(r));
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "lead") == 0) return lead(atoi(argv[2]));
+  if (argc >= 4 && strcmp(argv[1], "member") == 0) return member(atoi(argv[2]), atoi(argv[3]));
+  if (argc >= 2 && strcmp(argv[1], "count") == 0) return count(argc >= 3 ? atoi(argv[2]) : 0);
+  if (argc >= 4 && strcmp(argv[1], "send") == 0) return send(atoi(argv[2]), atoi(argv[3]));
+  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | send PID SIG\n");
+  return 2;
+}
