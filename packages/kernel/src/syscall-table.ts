@@ -8,7 +8,7 @@ import { MM_SYSCALLS, createShmSyscalls, type ShmNode } from '@krg/mm-ghost';
 import { assert } from '@krg/epm-core';
 import type { ImageStore } from './files/image-store.js';
 import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
-import { PPOLL_SYSCALLS } from './syscalls/ppoll.js';
+import { POLL_SYSCALLS } from './syscalls/poll.js';
 import { createMachineSyscalls, type MachineInfo } from './syscalls/machine.js';
 import { createPathSyscalls } from './syscalls/paths.js';
 
@@ -26,7 +26,7 @@ export function buildSyscallTable(
     MM_SYSCALLS, // mm-ghost: brk and the mmap family
     createShmSyscalls(shm, machine.epochNs), // mm-ghost: SysV shm over the node's KDDM
     FD_IO_SYSCALLS, // kernel: descriptor I/O
-    PPOLL_SYSCALLS, // kernel: ppoll without descriptors (glibc's pause)
+    POLL_SYSCALLS, // kernel: ppoll and pselect6 (glibc's poll, select and pause)
     createPathSyscalls(store), // kernel: paths over the image store
     createMachineSyscalls(machine), // kernel: uname, clocks, getrandom
   ];

@@ -34,6 +34,8 @@ const CASES: readonly Case[] = [
   { guest: 'clock-order' },
   { guest: 'sessions' },
   { guest: 'bad-pointers' },
+  { guest: 'poll-select' },
+  { guest: 'poll-select', args: ['stdin'], stdin: 'a line of input\n'.repeat(900) },
 ];
 
 describe('krg exec against qemu-riscv64', () => {

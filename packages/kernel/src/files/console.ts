@@ -47,6 +47,20 @@ export class ConsoleInput {
     return this.#isRequested;
   }
 
+  /**
+   * What a reader would find now, without taking anything: poll(2)'s view.
+   * When nothing is buffered the host is asked for more, as a read would.
+   */
+  peek(): 'data' | 'eof' | 'block' {
+    if (this.#chunks.length > 0) return 'data';
+    if (this.#isEnded) return 'eof';
+    if (!this.#isRequested) {
+      this.#isRequested = true;
+      this.onDemand();
+    }
+    return 'block';
+  }
+
   /** Up to `max` bytes, EOF, or 'block' after asking the host for more. */
   read(max: number): Uint8Array | 'eof' | 'block' {
     const first = this.#chunks[0];
