@@ -40,7 +40,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 
 /** Encodes one value with the project's codec configuration; throws CodecUnsupportedValue. */
 export function encodeValue(value: unknown): Uint8Array {
-  assertEncodable(value, 'value', 0);
+  checkEncodable(value);
   const packed = packr.pack(value);
   // msgpackr hands back a Buffer view of its own arena; callers get a plain
   // Uint8Array over the same bytes (no copy). msgpackr never rewrites bytes it
@@ -67,12 +67,60 @@ export function decodeValue(bytes: Uint8Array): unknown {
   // kinds (a Date, a typed array, its 0xc1 marker object): refuse them, so a
   // decoded value is always one the codec could have encoded.
   try {
-    assertEncodable(value, 'value', 0);
+    checkEncodable(value);
   } catch (error) {
     if (!(error instanceof CodecUnsupportedValue)) throw error;
     throw new CodecMalformed(`decoded a value outside the codec's kinds: ${error.message}`);
   }
   return value;
+}
+
+/**
+ * Throws CodecUnsupportedValue unless `value` is of the codec's kinds. A
+ * path-free walk first (every message goes through it); only a value that
+ * fails is walked again to name the path of what failed.
+ */
+function checkEncodable(value: unknown): void {
+  if (!isEncodable(value, 0)) assertEncodable(value, 'value', 0);
+}
+
+/** The same rules as `assertEncodable`, answering only yes or no (no strings built). */
+function isEncodable(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'undefined':
+    case 'boolean':
+    case 'number':
+      return true;
+    case 'bigint':
+      return value >= INT64_MIN && value <= UINT64_MAX;
+    case 'string':
+      return isWellFormedString(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null || value instanceof Uint8Array) return true;
+  if (depth >= CODEC_MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isEncodable(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      if (!isEncodable(key, depth + 1) || !isEncodable(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  for (const key in value) {
+    // for-in also walks inherited keys; a plain object (checked above) has none but own ones.
+    if (key === '__proto__') return false;
+    if (!isEncodable((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function assertEncodable(value: unknown, path: string, depth: number): void {

@@ -18,7 +18,7 @@ import { type IoLinker } from './io-linker.js';
 import { KddmNode } from './kddm-node.js';
 import { type KddmSet } from './kddm-set.js';
 import { type NodeId } from './node-id.js';
-import { nodeSetHas } from './node-set.js';
+import { nodeSetHas, nodeSetToArray } from './node-set.js';
 import {
   ObjectState,
   isOwnerState,
@@ -223,10 +223,11 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
         fail(`n${w} holds ${objId} for write but other copies exist: ${describe(objId)}`);
     }
   };
-  c.net.afterDelivery = (from, to, w) => {
-    if (w.kind === 'object') {
+  c.net.afterDelivery = (from, to, f) => {
+    if (f.kind === 'object') {
+      const w = f.msg;
       trace.push(
-        `${c.engine.nowNs} ${w.type} ${w.objId} n${from}->n${to} reply=${w.replyNode} f=${w.flags.toString(16)}${w.objectState !== undefined ? ` st=${objectStateName(w.objectState as ObjectState)}` : ''}${w.copyset ? ` cs=${w.copyset.join(',')}` : ''}${w.rmset ? ` rm=${w.rmset.join(',')}` : ''} :: ${describe(w.objId)}`,
+        `${c.engine.nowNs} ${w.type} ${w.objId} n${from}->n${to} reply=${w.replyNode} f=${w.flags.toString(16)}${w.objectState !== undefined ? ` st=${objectStateName(w.objectState)}` : ''}${w.master ? ` cs=${nodeSetToArray(w.master.copyset).join(',')}` : ''}${w.rmset !== undefined ? ` rm=${nodeSetToArray(w.rmset).join(',')}` : ''} :: ${describe(w.objId)}`,
       );
     }
     check();

@@ -104,13 +104,19 @@ export type { HomeSpec, Completion, SetConfig, SetHost } from './kddm-set.js';
 export { KddmNode } from './kddm-node.js';
 export type { KddmNodeOptions, CreateSetOptions } from './kddm-node.js';
 export type { KddmTransport, KddmEndpoint } from './transport.js';
-export type {
-  KddmWire,
-  ObjectWire,
-  SetLookupWire,
-  SetLookupReplyWire,
-  SetDescriptorWire,
-} from './wire.js';
+export type { KddmWire, SetLookupWire, SetLookupReplyWire, SetDescriptorWire } from './wire.js';
+export {
+  FRAME_OBJECT,
+  FRAME_CONTROL,
+  OBJECT_FRAME_HEADER_BYTES,
+  MAX_OBJECT_FRAME_BYTES,
+  NO_PAYLOAD,
+  encodeObjectFrame,
+  encodeControlFrame,
+  decodeFrame,
+  frameLabel,
+} from './frame.js';
+export type { DecodedFrame, ObjectFrame, ControlFrame } from './frame.js';
 export type { RecoveryWire, SetRecoveryReport } from './recovery.js';
 export { newSetCounters, totalMessages } from './set-counters.js';
 export type { SetCounters } from './set-counters.js';

@@ -32,15 +32,9 @@ import {
   setManagerNode,
   type SetId,
 } from './set-id.js';
+import { type ObjectFrame, decodeFrame, encodeControlFrame } from './frame.js';
 import { type KddmEndpoint, type KddmTransport } from './transport.js';
-import {
-  type KddmWire,
-  type ObjectWire,
-  type SetDescriptorWire,
-  checkDescriptor,
-  checkWireKind,
-  wireToMessage,
-} from './wire.js';
+import { type KddmWire, type SetDescriptorWire, checkDescriptor } from './wire.js';
 
 export interface KddmNodeOptions {
   readonly self: NodeId;
@@ -75,7 +69,7 @@ export interface CreateSetOptions {
 
 interface PendingLookup {
   readonly waiters: ((set: KddmSet<unknown> | undefined) => void)[];
-  readonly queued: { from: NodeId; wire: ObjectWire }[];
+  readonly queued: { from: NodeId; frame: ObjectFrame }[];
 }
 
 export class KddmNode implements KddmEndpoint {
@@ -95,7 +89,7 @@ export class KddmNode implements KddmEndpoint {
   private readonly down = new Set<NodeId>();
   private readonly recovery: RecoveryRound;
   /** Object messages that arrived during a recovery round; `post`: after this node resolved it. */
-  private queue: { from: NodeId; wire: ObjectWire; post: boolean }[] = [];
+  private queue: { from: NodeId; frame: ObjectFrame; post: boolean }[] = [];
 
   constructor(options: KddmNodeOptions) {
     this.self = checkNodeId(options.self);
@@ -110,7 +104,7 @@ export class KddmNode implements KddmEndpoint {
     this.recovery = new RecoveryRound(
       {
         self: this.self,
-        send: (to, wire) => transport.send(to, wire),
+        send: (to, wire) => transport.send(to, encodeControlFrame(wire)),
         report: () => this.recoveryReport(),
         resolve: (reports) => this.resolveRecovery(reports),
         adopt: (live) => this.adoptLive(live),
@@ -122,7 +116,7 @@ export class KddmNode implements KddmEndpoint {
       self: this.self,
       nodeMap: this.nodeMap,
       scheduler: this.scheduler,
-      send: (to, wire) => transport.send(to, wire),
+      send: (to, frame) => transport.send(to, frame),
       down: this.down,
       recovery: this.recovery,
     };
@@ -250,11 +244,10 @@ export class KddmNode implements KddmEndpoint {
         return p;
       }
       this.lookups.set(id, p);
-      this.transport.send(manager, {
-        kind: 'setLookup',
-        setId: id,
-        requestId: this.nextRequestId++,
-      });
+      this.transport.send(
+        manager,
+        encodeControlFrame({ kind: 'setLookup', setId: id, requestId: this.nextRequestId++ }),
+      );
     }
     if (onDone) p.waiters.push(onDone);
     return p;
@@ -313,8 +306,8 @@ export class KddmNode implements KddmEndpoint {
     return this.setIds().map((setId) => {
       const set = this.sets.get(setId) as KddmSet<unknown>;
       const early = this.queue
-        .filter((q) => !q.post && q.wire.setId === setId)
-        .map((q) => ({ from: q.from, msg: wireToMessage(q.wire).msg }));
+        .filter((q) => !q.post && q.frame.msg.setId === setId)
+        .map((q) => ({ from: q.from, msg: q.frame.msg }));
       return { setId, ...set.recoveryReport(early) };
     });
   }
@@ -340,8 +333,8 @@ export class KddmNode implements KddmEndpoint {
     }
     // Messages that reached us before the round: those about lost objects and old requests go.
     this.queue = this.queue.filter((q) => {
-      const set = this.sets.get(q.wire.setId);
-      return set === undefined || set.keepAfterRecovery(wireToMessage(q.wire).msg);
+      const set = this.sets.get(q.frame.msg.setId);
+      return set === undefined || set.keepAfterRecovery(q.frame.msg);
     });
     for (const setId of this.setIds()) this.sets.get(setId)?.forgetLost();
   }
@@ -349,14 +342,13 @@ export class KddmNode implements KddmEndpoint {
   private resumeAfterRecovery(): void {
     const queued = this.queue;
     this.queue = [];
-    for (const q of queued) this.receiveObject(q.from, q.wire);
+    for (const q of queued) this.receiveObject(q.from, q.frame);
     for (const setId of this.setIds()) this.sets.get(setId)?.endRecovery();
   }
 
   /** An object message: to its set, parked while a recovery round runs, or queued behind a set lookup. */
-  private receiveObject(from: NodeId, wire: ObjectWire): void {
+  private receiveObject(from: NodeId, frame: ObjectFrame): void {
     if (this.recovery.active) {
-      wireToMessage(wire); // validate before queueing
       if (this.queue.length >= MAX_RECOVERY_QUEUED_MESSAGES) {
         throw new KddmLimitExceeded(
           'MAX_RECOVERY_QUEUED_MESSAGES',
@@ -364,18 +356,17 @@ export class KddmNode implements KddmEndpoint {
           this.queue.length + 1,
         );
       }
-      this.queue.push({ from, wire, post: this.recovery.isResolved });
+      this.queue.push({ from, frame, post: this.recovery.isResolved });
       return;
     }
-    const set = this.sets.get(wire.setId);
+    const setId = frame.msg.setId;
+    const set = this.sets.get(setId);
     if (set !== undefined) {
-      const { msg, data } = wireToMessage(wire);
-      set.receive(from, msg, data);
+      set.receive(from, frame.msg, frame.payload);
       return;
     }
-    wireToMessage(wire); // validate before queueing
-    const p = this.startLookup(wire.setId, undefined);
-    if (!this.lookups.has(wire.setId)) {
+    const p = this.startLookup(setId, undefined);
+    if (!this.lookups.has(setId)) {
       this.droppedForUnknownSet++;
       return;
     }
@@ -386,19 +377,21 @@ export class KddmNode implements KddmEndpoint {
         p.queued.length + 1,
       );
     }
-    p.queued.push({ from, wire });
+    p.queued.push({ from, frame });
   }
 
-  /** A message from `from` (called by the transport adapter). Bad messages throw KddmBadMessage and change nothing. */
-  receive(from: NodeId, raw: KddmWire): void {
+  /** A frame from `from` (called by the transport adapter). Bad frames throw KddmBadMessage and change nothing. */
+  receive(from: NodeId, frame: Uint8Array): void {
     checkNodeId(from);
-    const wire = checkWireKind(raw);
+    const decoded = decodeFrame(frame);
+    if (decoded.kind === 'object') {
+      this.receiveObject(from, decoded);
+      return;
+    }
+    const wire = decoded.wire;
     switch (wire.kind) {
       case 'recovery':
         this.recovery.receive(from, checkRecoveryWire(wire));
-        return;
-      case 'object':
-        this.receiveObject(from, wire);
         return;
       case 'setLookup': {
         if (!Number.isSafeInteger(wire.requestId))
@@ -414,7 +407,7 @@ export class KddmNode implements KddmEndpoint {
                 requestId: wire.requestId,
                 descriptor: this.describe(set),
               };
-        this.transport.send(from, reply);
+        this.transport.send(from, encodeControlFrame(reply));
         return;
       }
       case 'setLookupReply': {
@@ -443,8 +436,8 @@ export class KddmNode implements KddmEndpoint {
           return;
         }
         for (const q of p.queued) {
-          assert(q.wire.setId === set.id, 'queued message belongs to the looked-up set');
-          this.receiveObject(q.from, q.wire);
+          assert(q.frame.msg.setId === set.id, 'queued message belongs to the looked-up set');
+          this.receiveObject(q.from, q.frame);
         }
         return;
       }

@@ -4,7 +4,7 @@
 // linker and the transport for the actions the core asks for, and re-steps
 // waiting operations and replays parked messages whenever an entry changes
 // (Kerrighed's wake_up_on_wait_object + queue_event flushing).
-import { decodeValue, encodeValue } from '@krg/ghost-io';
+import { encodeValue } from '@krg/ghost-io';
 import type { Scheduler } from '@krg/sim-engine';
 import {
   KddmBadUsage,
@@ -44,7 +44,7 @@ import { ObjectState, isOwnerState, isReadableState, isRemovingState } from './o
 import { RequestFlag, hasFlag } from './request-flags.js';
 import { newSetCounters, type SetCounters } from './set-counters.js';
 import { type SetId } from './set-id.js';
-import { type KddmWire, messageToWire } from './wire.js';
+import { NO_PAYLOAD, encodeObjectFrame } from './frame.js';
 
 /** How a set names its home policy on the wire and at creation. */
 export type HomeSpec = 'round-robin' | 'unique-id' | 'custom' | { readonly fixed: NodeId };
@@ -55,7 +55,8 @@ export interface SetHost {
   /** The KDDM node map: present nodes, ascending. */
   readonly nodeMap: readonly NodeId[];
   readonly scheduler: Scheduler;
-  send(to: NodeId, wire: KddmWire): void;
+  /** Sends one frame (frame.ts) to `to`. */
+  send(to: NodeId, frame: Uint8Array): void;
   /** Nodes known to be down (homes on them fall back to the next live node). Default: none. */
   readonly down?: ReadonlySet<NodeId>;
   /** The node's crash recovery round: while active, local operations wait and nothing is replayed. */
@@ -92,7 +93,8 @@ interface HeldOp<T> {
 interface Parked {
   readonly from: NodeId;
   readonly msg: KddmMessage;
-  readonly data: Uint8Array | undefined;
+  /** The decoded object payload, or NO_PAYLOAD. */
+  readonly payload: unknown;
 }
 
 class Slot<T> {
@@ -451,7 +453,7 @@ export class KddmSet<T> {
             round: 0,
           },
           [],
-          undefined,
+          NO_PAYLOAD,
           undefined,
         );
       } else {
@@ -468,8 +470,8 @@ export class KddmSet<T> {
         const parkedAlready = slot.parked.some(
           (p) => p.from === dead && p.msg.type === m.type && p.msg.reqId === m.reqId,
         );
-        if (!parkedAlready) this.park(slot, { from: dead, msg: m, data: undefined });
-      } else this.apply(objId, slot, r.entry, r.actions, undefined, undefined);
+        if (!parkedAlready) this.park(slot, { from: dead, msg: m, payload: NO_PAYLOAD });
+      } else this.apply(objId, slot, r.entry, r.actions, NO_PAYLOAD, undefined);
     }
     const cur = slot.entry;
     if (cur !== undefined && (nodeSetHas(cur.copyset, dead) || nodeSetHas(cur.rmset, dead))) {
@@ -482,7 +484,7 @@ export class KddmSet<T> {
           rmset: nodeSetRemove(cur.rmset, dead),
         },
         [],
-        undefined,
+        NO_PAYLOAD,
         undefined,
       );
     }
@@ -591,7 +593,7 @@ export class KddmSet<T> {
       e !== undefined && e.frozenCount > 0
         ? { ...freshEntry(this.ctx(objId)), frozenCount: e.frozenCount }
         : undefined;
-    this.apply(objId, slot, next, actions, undefined, undefined);
+    this.apply(objId, slot, next, actions, NO_PAYLOAD, undefined);
     for (const w of slot.waiters.splice(0)) {
       const verb = w.op.verb;
       const done = w.done;
@@ -616,7 +618,7 @@ export class KddmSet<T> {
           slot,
           { ...freshEntry(ctx), state: ObjectState.INV_COPY, probOwner: owner },
           [],
-          undefined,
+          NO_PAYLOAD,
           undefined,
         );
       }
@@ -632,7 +634,7 @@ export class KddmSet<T> {
             }),
           }),
         );
-        this.apply(objId, slot, e, again, undefined, undefined);
+        this.apply(objId, slot, e, again, NO_PAYLOAD, undefined);
       }
     } else if (owner !== this.host.self) {
       const waiting =
@@ -652,7 +654,7 @@ export class KddmSet<T> {
             : {}),
         },
         [],
-        undefined,
+        NO_PAYLOAD,
         undefined,
       );
       // Waiting get/grab ask again (their request may have died with a node).
@@ -739,7 +741,7 @@ export class KddmSet<T> {
     try {
       const w: Waiter<T> = { op, value, done };
       const r = localStep(slot.entry, op, this.ctx(objId));
-      this.apply(objId, slot, r.entry, r.actions, undefined, value);
+      this.apply(objId, slot, r.entry, r.actions, NO_PAYLOAD, value);
       if (r.outcome.kind === 'wait') {
         w.op = r.outcome.op;
         slot.waiters.push(w);
@@ -753,17 +755,17 @@ export class KddmSet<T> {
   }
 
   /** A protocol message for this set arrived from `from`. */
-  receive(from: NodeId, msg: KddmMessage, data: Uint8Array | undefined): void {
+  receive(from: NodeId, msg: KddmMessage, payload: unknown = NO_PAYLOAD): void {
     this.counters.messagesReceived[msg.type]++;
     const slot = this.slotOf(msg.objId);
     this.depth++;
     try {
       const r = handleMessage(slot.entry, from, msg, this.ctx(msg.objId));
       if (r.kind === 'defer') {
-        this.park(slot, { from, msg, data });
+        this.park(slot, { from, msg, payload });
       } else {
         if (r.unexpected !== undefined) this.counters.unexpected++;
-        this.apply(msg.objId, slot, r.entry, r.actions, data, undefined);
+        this.apply(msg.objId, slot, r.entry, r.actions, payload, undefined);
         // A message may name a node that is down since it was sent (a REMOVE_DONE listing it, a
         // copyset handed over with ownership): forget it as at its crash.
         const down = this.host.down;
@@ -863,7 +865,7 @@ export class KddmSet<T> {
           w.op = r.outcome.op;
           continue;
         }
-        this.apply(objId, slot, r.entry, r.actions, undefined, w.value);
+        this.apply(objId, slot, r.entry, r.actions, NO_PAYLOAD, w.value);
         if (r.outcome.kind === 'wait') {
           w.op = r.outcome.op;
         } else {
@@ -884,7 +886,7 @@ export class KddmSet<T> {
             continue;
           }
           if (r.unexpected !== undefined) this.counters.unexpected++;
-          this.apply(objId, slot, r.entry, r.actions, p.data, undefined);
+          this.apply(objId, slot, r.entry, r.actions, p.payload, undefined);
           moved = true;
         }
       }
@@ -937,7 +939,7 @@ export class KddmSet<T> {
     slot: Slot<T>,
     entry: ObjectEntry | undefined,
     actions: readonly ProtocolAction[],
-    data: Uint8Array | undefined,
+    payload: unknown,
     value: T | undefined,
   ): void {
     const linker = this.linker;
@@ -952,9 +954,10 @@ export class KddmSet<T> {
             : (linker.alloc as (o: ObjectId) => T)(objId);
           break;
         case 'import': {
-          assert(data !== undefined, 'import has data');
-          const v = decodeValue(data);
-          slot.obj = linker.importObject ? linker.importObject(v, objId, slot.obj) : (v as T);
+          assert(payload !== NO_PAYLOAD, 'import has a payload');
+          slot.obj = linker.importObject
+            ? linker.importObject(payload, objId, slot.obj)
+            : (payload as T);
           break;
         }
         case 'invalidate':
@@ -1012,6 +1015,6 @@ export class KddmSet<T> {
       data = bytes;
     }
     this.counters.messagesSent[msg.type]++;
-    this.host.send(to, messageToWire(msg, data));
+    this.host.send(to, encodeObjectFrame(msg, data));
   }
 }

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { KddmBadMessage, KddmObjectLost } from './errors.js';
 import { MAX_REJOIN_WAIT_NS } from './limits.js';
+import { encodeControlFrame } from './frame.js';
+import { type RecoveryWire } from './recovery.js';
 import { KddmNode } from './kddm-node.js';
 import { type KddmSet } from './kddm-set.js';
 import { ObjectState } from './object-state.js';
@@ -176,11 +178,12 @@ describe('node crash', () => {
 
   it('rejects a malformed recovery message and changes nothing', () => {
     const c = makeCluster(2, 25, () => [counterLinker()]);
-    expect(() => c.nodes[0]!.receive(1, { kind: 'recovery', phase: 1, view: 1 } as never)).toThrow(
+    const frame = (w: unknown) => encodeControlFrame(w as RecoveryWire);
+    expect(() => c.nodes[0]!.receive(1, frame({ kind: 'recovery', phase: 1, view: 1 }))).toThrow(
       KddmBadMessage,
     );
     expect(() =>
-      c.nodes[0]!.receive(1, { kind: 'recovery', phase: 7, view: 1, live: [0, 1] } as never),
+      c.nodes[0]!.receive(1, frame({ kind: 'recovery', phase: 7, view: 1, live: [0, 1] })),
     ).toThrow(KddmBadMessage);
     expect(c.nodes[0]!.isRecovering).toBe(false);
   });

@@ -1,14 +1,13 @@
 // A deterministic in-test network for KDDM nodes on sim-engine: random
 // per-message delay, per-link FIFO (what krg-rpc's reliable links give), every
-// wire round-tripped through ghost-io's codec so it must be encodable, and a
-// hook after every delivery for outside checkers.
-import { decodeValue, encodeValue } from '@krg/ghost-io';
+// frame delivered as its own engine event, and a hook after every delivery
+// for outside checkers.
 import { type Rng, type Scope, SimEngine } from '@krg/sim-engine';
+import { type DecodedFrame, decodeFrame, frameLabel } from './frame.js';
 import { type IoLinker } from './io-linker.js';
 import { KddmNode } from './kddm-node.js';
 import { type NodeId } from './node-id.js';
 import { type KddmTransport } from './transport.js';
-import { type KddmWire } from './wire.js';
 
 export interface NetOptions {
   readonly minDelayNs: number;
@@ -27,7 +26,7 @@ export class SimTestNet {
   wireBytes = 0;
   readonly sentByKind = new Map<string, number>();
   /** Called after every delivery (checkers observe from outside). */
-  afterDelivery: ((from: NodeId, to: NodeId, wire: KddmWire) => void) | undefined;
+  afterDelivery: ((from: NodeId, to: NodeId, frame: DecodedFrame) => void) | undefined;
 
   constructor(
     readonly engine: SimEngine,
@@ -53,12 +52,10 @@ export class SimTestNet {
 
   transportFor(from: NodeId): KddmTransport {
     return {
-      send: (to: NodeId, wire: KddmWire) => {
-        const bytes = encodeValue(wire);
-        this.wireBytes += bytes.byteLength;
-        const copy = decodeValue(bytes) as KddmWire;
+      send: (to: NodeId, frame: Uint8Array) => {
+        this.wireBytes += frame.byteLength;
         this.sent++;
-        const kind = wire.kind === 'object' ? wire.type : wire.kind;
+        const kind = frameLabel(frame);
         this.sentByKind.set(kind, (this.sentByKind.get(kind) ?? 0) + 1);
         const delay = this.rng.intBetween(this.options.minDelayNs, this.options.maxDelayNs);
         const link = from * 256 + to;
@@ -74,8 +71,8 @@ export class SimTestNet {
           const target = this.nodes.get(to);
           if (target === undefined) throw new Error(`no node ${to}`);
           this.delivered++;
-          target.receive(from, copy);
-          this.afterDelivery?.(from, to, copy);
+          target.receive(from, frame);
+          if (this.afterDelivery !== undefined) this.afterDelivery(from, to, decodeFrame(frame));
         });
       },
     };

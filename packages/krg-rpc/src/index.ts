@@ -14,6 +14,7 @@ export { RpcLayer } from './rpc-layer.js';
 export type { BootHook, RpcLayerOptions } from './rpc-layer.js';
 export { RpcNode } from './rpc-node.js';
 export type {
+  BytesHandler,
   CallOptions,
   PeerDownListener,
   PeerUpListener,

@@ -11,7 +11,7 @@
 // for the descriptor messages whether the message goes to the server side.
 //
 // Bodies: BEGIN — the encoded arguments (for a descriptor, the client's
-// deadline in ns); RESULT — the encoded value (an error travels as
+// deadline in ns; for a bytes cast, the caller's bytes as they are); RESULT — the encoded value (an error travels as
 // [code, message]); DATA — the packed bytes themselves (already encoded by
 // the descriptor, not wrapped again); CREDIT — the encoded count of bytes
 // consumed; END, CANCEL — empty.
@@ -30,6 +30,8 @@ const M_LAST = M_CREDIT;
 export const MODE_CALL = 0;
 export const MODE_CAST = 1;
 export const MODE_DESCRIPTOR = 2;
+/** A cast whose body is the caller's own bytes: no codec on either side (`castBytes`). */
+export const MODE_BYTES_CAST = 3;
 
 /** The first header word of a message. */
 export function headerWord(kind: number, flag: number, serviceId = 0): number {
@@ -56,7 +58,7 @@ export function isWellFormedHeader(word0: number): boolean {
   const kind = messageKind(word0);
   const flag = messageFlag(word0);
   if (kind > M_LAST) return false;
-  if (kind === M_BEGIN) return flag <= MODE_DESCRIPTOR;
+  if (kind === M_BEGIN) return flag <= MODE_BYTES_CAST;
   if (messageServiceId(word0) !== 0) return false;
   return flag <= 1;
 }

@@ -46,6 +46,7 @@ import {
   messageFlag,
   messageKind,
   messageServiceId,
+  MODE_BYTES_CAST,
   MODE_CALL,
   MODE_CAST,
   MODE_DESCRIPTOR,
@@ -70,6 +71,16 @@ export interface RpcContext {
  * ghost-io's codec); what it throws reaches a caller as `RpcRemoteError`.
  */
 export type RpcHandler = (args: unknown, ctx: RpcContext) => Promise<unknown>;
+
+/**
+ * A bytes-cast handler (`registerBytes`): called synchronously inside the
+ * event that delivers the cast, with the sender and the body exactly as the
+ * sender passed it to `castBytes`. `body` is a view into the received
+ * packet, never rewritten: the handler may keep it. The body comes from the
+ * network: the handler validates it. A throw is a bug and stops the run,
+ * except an `RpcError` (ignored, as for a cast).
+ */
+export type BytesHandler = (from: NodeId, body: Uint8Array) => void;
 
 export interface CallOptions {
   /** Deadline in simulated ns (default DEFAULT_CALL_TIMEOUT_NS). */
@@ -141,6 +152,8 @@ export class RpcNode implements ConversationHost {
   /** @internal */
   readonly links: ReliableLinks;
   private readonly services = new Map<number, RpcHandler>();
+  /** Services that take bytes casts (`registerBytes`); ids are shared with `services`. */
+  private readonly bytesServices = new Map<number, BytesHandler>();
   /** Conversations this node opened, by conversation id (unique on this node while open). */
   private readonly clientConvs = new ConversationTable<ClientEntry>();
   private readonly serverConvs: (Map<number, RpcDescriptor> | undefined)[] = new Array<
@@ -192,14 +205,36 @@ export class RpcNode implements ConversationHost {
   register(serviceId: number, handler: RpcHandler): void {
     this.checkUp();
     checkServiceId(serviceId);
-    if (this.services.has(serviceId)) throw new RpcServiceExists(serviceId);
-    if (this.services.size >= MAX_SERVICES)
-      throw new RpcLimitExceeded('MAX_SERVICES', MAX_SERVICES);
+    this.checkServiceFree(serviceId);
     this.services.set(serviceId, handler);
   }
 
+  /**
+   * Offers `serviceId` for bytes casts only (`castBytes`): the body skips
+   * the codec on both sides, and `handler` runs inside the delivery event,
+   * with no task and no second event. For a protocol that defines and
+   * validates its own binary layout (KDDM's frames). Casts and calls with
+   * codec values to this id are dropped as malformed, as are bytes casts to
+   * a `register`ed id.
+   */
+  registerBytes(serviceId: number, handler: BytesHandler): void {
+    this.checkUp();
+    checkServiceId(serviceId);
+    this.checkServiceFree(serviceId);
+    this.bytesServices.set(serviceId, handler);
+  }
+
   unregister(serviceId: number): void {
-    this.services.delete(checkServiceId(serviceId));
+    checkServiceId(serviceId);
+    this.services.delete(serviceId);
+    this.bytesServices.delete(serviceId);
+  }
+
+  private checkServiceFree(serviceId: number): void {
+    if (this.services.has(serviceId) || this.bytesServices.has(serviceId))
+      throw new RpcServiceExists(serviceId);
+    if (this.services.size + this.bytesServices.size >= MAX_SERVICES)
+      throw new RpcLimitExceeded('MAX_SERVICES', MAX_SERVICES);
   }
 
   /**
@@ -254,6 +289,20 @@ export class RpcNode implements ConversationHost {
     checkServiceId(serviceId);
     checkNodeId('cast to', to);
     this.links.send(to, headerWord(M_BEGIN, MODE_CAST, serviceId), 0, encodeValue(args));
+    this.stats.castsSent++;
+  }
+
+  /**
+   * A cast of raw bytes to a `registerBytes` service on `to`: `body` is
+   * copied into the packet as it is (no codec); `RpcMessageTooLarge` if the packet would exceed MAX_PACKET_BYTES.
+   * Same delivery as `cast` (exactly once, per-link FIFO with every other
+   * message to `to`); throws `RpcPeerDown` if `to` is down.
+   */
+  castBytes(serviceId: number, to: NodeId, body: Uint8Array): void {
+    this.checkUp();
+    checkServiceId(serviceId);
+    checkNodeId('castBytes to', to);
+    this.links.send(to, headerWord(M_BEGIN, MODE_BYTES_CAST, serviceId), 0, body);
     this.stats.castsSent++;
   }
 
@@ -380,6 +429,7 @@ export class RpcNode implements ConversationHost {
     this.alive = false;
     this.scope.kill();
     this.services.clear();
+    this.bytesServices.clear();
     this.clientConvs.clear();
     this.serverConvs.fill(undefined);
     this.openCount = 0;
@@ -396,6 +446,15 @@ export class RpcNode implements ConversationHost {
     const flag = messageFlag(word0);
     switch (kind) {
       case M_BEGIN: {
+        if (flag === MODE_BYTES_CAST) {
+          this.serveBytes(from, messageServiceId(word0), body);
+          return;
+        }
+        if (this.bytesServices.has(messageServiceId(word0))) {
+          // A codec message to a bytes service: not from a well-behaved peer.
+          this.stats.malformedMessages++;
+          return;
+        }
         const args = this.decodeBody(body);
         if (args !== MALFORMED) this.serve(from, messageServiceId(word0), flag, convId, args);
         return;
@@ -461,6 +520,22 @@ export class RpcNode implements ConversationHost {
       }
       default:
         assert(false, `message kind ${kind} is not for a descriptor`);
+    }
+  }
+
+  private serveBytes(from: NodeId, serviceId: number, body: Uint8Array): void {
+    const handler = this.bytesServices.get(serviceId);
+    if (handler === undefined) {
+      // No such service (a cast: nobody to tell), or a bytes cast to a codec service.
+      if (this.services.has(serviceId)) this.stats.malformedMessages++;
+      return;
+    }
+    this.stats.requestsServed++;
+    try {
+      handler(from, body);
+    } catch (error) {
+      // As for a cast: an operating error of the RPC layer ends it quietly.
+      if (!(error instanceof RpcError)) throw error;
     }
   }
 
