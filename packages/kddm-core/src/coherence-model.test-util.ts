@@ -49,6 +49,15 @@ export interface ModelOptions {
    * failure-detection delay; the next change waits until all have.
    */
   readonly crashes?: number;
+  /**
+   * Permuted same-instant order (the test network's `permuteQuantumNs`):
+   * message deliveries, task sleeps and hold times and the chaos task's
+   * instants all fall on a grid of this many ns, so arrivals, wake-ups and
+   * puts meet at one instant in every order, and each instant's arrivals run
+   * inline one after another. A hold of 0 puts the object back in a later
+   * event of the same instant, as mm-ghost's shm pager does after a fault.
+   */
+  readonly permuteQuantumNs?: number;
 }
 
 export type Verb = 'get' | 'grab' | 'tryGrab' | 'find' | 'remove' | 'flush' | 'flushTo' | 'getNoFt';
@@ -97,6 +106,22 @@ const ALLOWED_FAILURES = [
 /** With crashes, an operation on an object that died with its owner fails with these (README). */
 const CRASH_FAILURES = [KddmObjectLost, KddmNodeDown];
 
+/** The same model with permuted same-instant order: a grid of a quarter of the largest delay. */
+export function permutedOrder(o: ModelOptions): ModelOptions {
+  return { ...o, permuteQuantumNs: Math.max(250, Math.floor(o.maxDelayNs / 4)) };
+}
+
+/**
+ * Which same-instant orders a model lane runs (KDDM_MODEL_ORDER): 'fifo'
+ * (every message its own event), 'permuted' (permutedOrder), or 'both'.
+ */
+export function modelOrders(fallback: 'fifo' | 'permuted' | 'both'): ('fifo' | 'permuted')[] {
+  const v = process.env['KDDM_MODEL_ORDER'] ?? fallback;
+  if (v === 'both') return ['fifo', 'permuted'];
+  if (v === 'fifo' || v === 'permuted') return [v];
+  throw new Error(`KDDM_MODEL_ORDER=${v}: expected fifo, permuted or both`);
+}
+
 export function randomModelOptions(seed: number, scale = 1): ModelOptions {
   const r = new Rng(seed);
   return {
@@ -122,7 +147,11 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
   const c = makeCluster(o.nodes, o.seed, () => [linker], {
     minDelayNs: 1_000,
     maxDelayNs: o.maxDelayNs,
+    ...(o.permuteQuantumNs === undefined ? {} : { permuteQuantumNs: o.permuteQuantumNs }),
   });
+  /** A duration on the permuted grid (unchanged without one). */
+  const onGrid = (ns: number): number =>
+    o.permuteQuantumNs === undefined ? ns : Math.ceil(ns / o.permuteQuantumNs) * o.permuteQuantumNs;
   const createSet = (n: KddmNode) =>
     n.createSet<Versioned>({
       id: 9,
@@ -237,7 +266,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
     const set = sets[node] as KddmSet<Versioned>;
     const scope = c.scopes[node]!;
     for (let i = 0; i < o.opsPerTask; i++) {
-      await scope.sleep(rng.intBetween(0, 3 * o.maxDelayNs));
+      await scope.sleep(onGrid(rng.intBetween(0, 3 * o.maxDelayNs)));
       const objId = rng.nextInt(o.objects);
       const kind = rng.pick(o.verbs ?? ALL_VERBS);
       ops++;
@@ -266,7 +295,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
               fail(`get of ${objId} on n${node} returned null`);
             }
             check();
-            heldNs = rng.intBetween(0, o.maxDelayNs);
+            heldNs = onGrid(rng.intBetween(0, o.maxDelayNs));
             await scope.sleep(heldNs);
             if (kind !== 'find' || v !== null) set.put(objId);
             break;
@@ -286,7 +315,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
               fail(`n${node} grabbed ${objId} = ${obj.value}, last released ${last}`);
             writers.set(objId, { node, holds: (held?.holds ?? 0) + 1 });
             check();
-            heldNs = rng.intBetween(0, o.maxDelayNs);
+            heldNs = onGrid(rng.intBetween(0, o.maxDelayNs));
             await scope.sleep(heldNs);
             obj.value = nextWrite++;
             released.set(obj.inc, obj.value);
@@ -340,7 +369,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
         if (n === except || down.has(n)) continue;
         pendingNotices++;
         const k = kddm[n] as KddmNode;
-        c.engine.schedule(chaosRng.intBetween(0, detectNs), () => {
+        c.engine.schedule(onGrid(chaosRng.intBetween(0, detectNs)), () => {
           pendingNotices--;
           if (kddm[n] === k && !down.has(n)) tell(k);
           check();
@@ -349,7 +378,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
     };
     chaos.spawn('chaos', async () => {
       for (let i = 0; i < (o.crashes ?? 0); i++) {
-        await chaos.sleep(chaosRng.intBetween(0, 20 * o.maxDelayNs));
+        await chaos.sleep(onGrid(chaosRng.intBetween(0, 20 * o.maxDelayNs)));
         const up = Array.from({ length: o.nodes }, (_, n) => n).filter((n) => !down.has(n));
         const reboot = down.size > 0 && (up.length <= 2 || chaosRng.chance(0.5));
         if (reboot) {
@@ -412,7 +441,7 @@ export async function runCoherenceModel(o: ModelOptions): Promise<ModelReport> {
           notify(n, (k) => k.nodeDown(n));
         }
         // The next change waits until every live node has heard of this one.
-        while (pendingNotices > 0) await chaos.sleep(detectNs);
+        while (pendingNotices > 0) await chaos.sleep(onGrid(detectNs));
       }
     });
   }

@@ -2,9 +2,17 @@
 // 2-16 nodes with random message delays, checked from outside after every
 // event. KRG_SEED=<n> replays one seed; KDDM_MODEL_RUNS=<n> runs more seeds
 // (from KDDM_MODEL_FIRST, default 1000); KDDM_VERBS=get,grab,... (or "all")
-// picks the verbs; KDDM_TRACE=<n> prints the last n events of a failing run.
+// picks the verbs; KDDM_TRACE=<n> prints the last n events of a failing run;
+// KDDM_MODEL_ORDER=fifo|permuted|both picks the same-instant orders (the suite:
+// every seed in FIFO order, the first PERMUTED_SUITE_SEEDS also permuted).
 import { describe, expect, it } from 'vitest';
-import { type Verb, randomModelOptions, runCoherenceModel } from './coherence-model.test-util.js';
+import {
+  type Verb,
+  modelOrders,
+  permutedOrder,
+  randomModelOptions,
+  runCoherenceModel,
+} from './coherence-model.test-util.js';
 
 /**
  * Seeds that once failed, kept as regressions: 1136, 1268 (livelocks) and 1181
@@ -32,8 +40,14 @@ const verbsEnv = process.env['KDDM_VERBS'];
 const verbs: readonly Verb[] | undefined =
   verbsEnv === undefined || verbsEnv === 'all' ? undefined : (verbsEnv.split(',') as Verb[]);
 
+/** Seeds of the suite that also run with permuted same-instant order. */
+const PERMUTED_SUITE_SEEDS = 24;
+const isDefaultRun = replay === undefined && process.env['KDDM_MODEL_RUNS'] === undefined;
+const orders = modelOrders('both');
+
 describe('coherence model', () => {
-  it.each(seeds)('seed %i keeps every invariant and finishes every operation', async (seed) => {
+  const fifoSeeds = orders.includes('fifo') ? seeds : [];
+  it.each(fifoSeeds)('seed %i keeps every invariant and finishes every operation', async (seed) => {
     const report = await runCoherenceModel({
       ...randomModelOptions(seed),
       ...(verbs ? { verbs } : {}),
@@ -41,4 +55,24 @@ describe('coherence model', () => {
     expect(report.ops).toBeGreaterThan(0);
     expect(report.checks).toBeGreaterThan(report.ops);
   });
+
+  // Arrivals, wake-ups and puts of one instant in seeded random orders, arrivals handled inline
+  // one after another (krg-rpc's order for bytes casts): no order may break an invariant or
+  // leave an operation unfinished.
+  const permutedSeeds = !orders.includes('permuted')
+    ? []
+    : isDefaultRun
+      ? seeds.slice(0, PERMUTED_SUITE_SEEDS)
+      : seeds;
+  it.each(permutedSeeds)(
+    'seed %i with permuted same-instant order keeps every invariant and finishes',
+    async (seed) => {
+      const report = await runCoherenceModel({
+        ...permutedOrder(randomModelOptions(seed)),
+        ...(verbs ? { verbs } : {}),
+      });
+      expect(report.ops).toBeGreaterThan(0);
+      expect(report.checks).toBeGreaterThan(report.ops);
+    },
+  );
 });

@@ -6,9 +6,16 @@
 // nodes stay coherent, and once every live node has finished the recovery
 // round no copy of an object owned by a crashed node is left. KRG_SEED=<n>
 // replays one seed; KDDM_CRASH_RUNS=<n> runs more (from KDDM_MODEL_FIRST);
-// KDDM_TRACE=<n> prints the last n events of a failing run.
+// KDDM_TRACE=<n> prints the last n events of a failing run;
+// KDDM_MODEL_ORDER=fifo|permuted|both picks the same-instant orders (the suite:
+// every seed in FIFO order, the first PERMUTED_SUITE_SEEDS also permuted).
 import { describe, expect, it } from 'vitest';
-import { randomModelOptions, runCoherenceModel } from './coherence-model.test-util.js';
+import {
+  modelOrders,
+  permutedOrder,
+  randomModelOptions,
+  runCoherenceModel,
+} from './coherence-model.test-util.js';
 
 /**
  * Seeds that once failed, kept as regressions: 5003 (a rebooted home given no
@@ -32,18 +39,35 @@ const seeds =
         ]),
       ];
 
+/** Seeds of the suite that also run with permuted same-instant order. */
+const PERMUTED_SUITE_SEEDS = 12;
+const isDefaultRun = replay === undefined && process.env['KDDM_CRASH_RUNS'] === undefined;
+const orders = modelOrders('both');
+
+async function crashRun(seed: number, permuted: boolean): Promise<void> {
+  const base = randomModelOptions(seed);
+  const options = permuted ? permutedOrder(base) : base;
+  const report = await runCoherenceModel({
+    ...options,
+    nodes: Math.max(3, options.nodes),
+    crashes: 1 + (seed % 4),
+  });
+  expect(report.ops).toBeGreaterThan(0);
+  expect(report.checks).toBeGreaterThan(report.ops);
+}
+
 describe('coherence model with node crashes and reboots', () => {
-  it.each(seeds)(
+  it.each(orders.includes('fifo') ? seeds : [])(
     'seed %i: operations finish or fail typed, live copies stay coherent',
-    async (seed) => {
-      const options = randomModelOptions(seed);
-      const report = await runCoherenceModel({
-        ...options,
-        nodes: Math.max(3, options.nodes),
-        crashes: 1 + (seed % 4),
-      });
-      expect(report.ops).toBeGreaterThan(0);
-      expect(report.checks).toBeGreaterThan(report.ops);
-    },
+    (seed) => crashRun(seed, false),
+  );
+  const permutedSeeds = !orders.includes('permuted')
+    ? []
+    : isDefaultRun
+      ? seeds.slice(0, PERMUTED_SUITE_SEEDS)
+      : seeds;
+  it.each(permutedSeeds)(
+    'seed %i with permuted same-instant order: operations finish or fail typed, copies coherent',
+    (seed) => crashRun(seed, true),
   );
 });

@@ -12,6 +12,25 @@ import { type KddmTransport } from './transport.js';
 export interface NetOptions {
   readonly minDelayNs: number;
   readonly maxDelayNs: number;
+  /**
+   * Permuted same-instant delivery: delivery instants are rounded up to a
+   * multiple of this many ns, so many messages (and, with the model's sleeps
+   * on the same grid, task wake-ups) fall on one instant; the messages of an
+   * instant are delivered back to back inside one engine event, handlers
+   * inline, in a seeded random order that keeps per-link FIFO. That is the
+   * order krg-rpc gives when cast handlers run inside the delivery event, and
+   * every other legal interleaving of same-instant arrivals. Unset: each
+   * message is its own event at its own instant.
+   */
+  readonly permuteQuantumNs?: number;
+}
+
+interface InFlight {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly frame: Uint8Array;
+  readonly fromInc: number;
+  readonly toInc: number;
 }
 
 export class SimTestNet {
@@ -25,6 +44,8 @@ export class SimTestNet {
   delivered = 0;
   wireBytes = 0;
   readonly sentByKind = new Map<string, number>();
+  /** Messages due at each permuted instant (permuteQuantumNs), in send order. */
+  private readonly batches = new Map<number, InFlight[]>();
   /** Called after every delivery (checkers observe from outside). */
   afterDelivery: ((from: NodeId, to: NodeId, frame: DecodedFrame) => void) | undefined;
 
@@ -59,23 +80,56 @@ export class SimTestNet {
         this.sentByKind.set(kind, (this.sentByKind.get(kind) ?? 0) + 1);
         const delay = this.rng.intBetween(this.options.minDelayNs, this.options.maxDelayNs);
         const link = from * 256 + to;
-        const at = Math.max(this.engine.nowNs + delay, this.lastAt.get(link) ?? 0);
+        const quantum = this.options.permuteQuantumNs;
+        let at = Math.max(this.engine.nowNs + delay, this.lastAt.get(link) ?? 0);
+        if (quantum !== undefined) at = Math.ceil(at / quantum) * quantum;
         this.lastAt.set(link, at);
-        const toInc = this.incarnation.get(to) ?? 0;
-        const fromInc = this.incarnation.get(from) ?? 0;
         if (this.down.has(from)) return;
-        this.engine.schedule(at - this.engine.nowNs, () => {
-          if (this.down.has(to) || this.down.has(from)) return;
-          if ((this.incarnation.get(to) ?? 0) !== toInc) return;
-          if ((this.incarnation.get(from) ?? 0) !== fromInc) return;
-          const target = this.nodes.get(to);
-          if (target === undefined) throw new Error(`no node ${to}`);
-          this.delivered++;
-          target.receive(from, frame);
-          if (this.afterDelivery !== undefined) this.afterDelivery(from, to, decodeFrame(frame));
-        });
+        const m: InFlight = {
+          from,
+          to,
+          frame,
+          fromInc: this.incarnation.get(from) ?? 0,
+          toInc: this.incarnation.get(to) ?? 0,
+        };
+        if (quantum === undefined) {
+          this.engine.schedule(at - this.engine.nowNs, () => this.deliver(m));
+          return;
+        }
+        const batch = this.batches.get(at);
+        if (batch !== undefined) {
+          batch.push(m);
+          return;
+        }
+        this.batches.set(at, [m]);
+        this.engine.schedule(at - this.engine.nowNs, () => this.deliverBatch(at));
       },
     };
+  }
+
+  /** Every message due now, inline, in a seeded random order that keeps each link's FIFO order. */
+  private deliverBatch(at: number): void {
+    const batch = this.batches.get(at)!;
+    this.batches.delete(at);
+    while (batch.length > 0) {
+      // A random message's link goes next; that link's oldest message is delivered.
+      const pick = batch[this.rng.nextInt(batch.length)]!;
+      const i = batch.findIndex((m) => m.from === pick.from && m.to === pick.to);
+      const [m] = batch.splice(i, 1);
+      this.deliver(m!);
+    }
+  }
+
+  private deliver(m: InFlight): void {
+    const { from, to } = m;
+    if (this.down.has(to) || this.down.has(from)) return;
+    if ((this.incarnation.get(to) ?? 0) !== m.toInc) return;
+    if ((this.incarnation.get(from) ?? 0) !== m.fromInc) return;
+    const target = this.nodes.get(to);
+    if (target === undefined) throw new Error(`no node ${to}`);
+    this.delivered++;
+    target.receive(from, m.frame);
+    if (this.afterDelivery !== undefined) this.afterDelivery(from, to, decodeFrame(m.frame));
   }
 }
 
