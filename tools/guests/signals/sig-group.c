@@ -11,6 +11,9 @@
  *   sig-group count [LEADER]  joins LEADER's group (if given), counts SIGUSR1
  *                             and SIGUSR2 in handlers until SIGTERM, prints the
  *                             counts.
+ *   sig-group limits PID PGID prlimit64 on PID (set and read back RLIMIT_NOFILE,
+ *                             a bad resource), getpriority of group PGID, of a
+ *                             group nobody is in and of the caller's user.
  *   sig-group send PID SIG    kill(PID, SIG) once and prints the result. PID −1
  *                             (every process) only under a krg cluster's init
  *                             (parent pid 1), never on a host.
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,11 +159,36 @@ static int send(pid_t pid, int sig) {
   return 0;
 }
 
+static int limits(pid_t pid, pid_t pgid) {
+  struct rlimit next = {100, 4096}, old, now, bad;
+  int set = prlimit(pid, RLIMIT_NOFILE, &next, &old) == 0 ? 0 : errno;
+  int get = prlimit(pid, RLIMIT_NOFILE, NULL, &now) == 0 ? 0 : errno;
+  int einval = prlimit(pid, 99, NULL, &bad) == 0 ? 0 : errno;
+  int esrch = prlimit(0x7ffffff0, RLIMIT_NOFILE, NULL, &bad) == 0 ? 0 : errno;
+  printf("limits: set=%s old=%lu/%lu get=%s now=%lu/%lu bad-resource=%s no-process=%s\n", err(set),
+         (unsigned long)old.rlim_cur, (unsigned long)old.rlim_max, err(get),
+         (unsigned long)now.rlim_cur, (unsigned long)now.rlim_max, err(einval), err(esrch));
+  errno = 0;
+  int group = getpriority(PRIO_PGRP, pgid);
+  int group_errno = errno;
+  errno = 0;
+  getpriority(PRIO_PGRP, 0x7ffffff0);
+  int nobody = errno;
+  errno = 0;
+  int user = getpriority(PRIO_USER, 0);
+  int user_errno = errno;
+  printf("priority: group=%d/%s empty-group=%s user=%d/%s\n", group, err(group_errno), err(nobody),
+         user, err(user_errno));
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 4 && strcmp(argv[1], "limits") == 0) return limits(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "lead") == 0) return lead(atoi(argv[2]));
   if (argc >= 4 && strcmp(argv[1], "member") == 0) return member(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 2 && strcmp(argv[1], "count") == 0) return count(argc >= 3 ? atoi(argv[2]) : 0);
   if (argc >= 4 && strcmp(argv[1], "send") == 0) return send(atoi(argv[2]), atoi(argv[3]));
-  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | send PID SIG\n");
+  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | limits PID PGID | "
+                  "send PID SIG\n");
   return 2;
 }
