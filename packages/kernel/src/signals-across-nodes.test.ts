@@ -3,8 +3,8 @@
 // sender. Method: the sig-peer pair started through the Cluster API on
 // chosen nodes (seeded random placement on a 4-node cluster), compared with
 // both on one node; each side checks its own values and prints a checksum.
-// (The Cluster reaches the target task directly; routing through the task
-// object's location is not done yet.)
+// Each sigqueue to the other node goes through the target's task object and
+// an RPC to the node that runs it (cluster/signal-routing.ts).
 import { readFileSync } from 'node:fs';
 import { Rng } from '@krg/sim-engine';
 import { describe, expect, test } from 'vitest';
