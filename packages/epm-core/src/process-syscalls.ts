@@ -1,5 +1,5 @@
 // The process syscalls epm-core owns (DESIGN.md): identity (getpid, getppid,
-// gettid, the uid/gid getters), process groups and sessions (getpgid,
+// gettid, the uid/gid getters, getresuid/getresgid, getgroups), process groups and sessions (getpgid,
 // setpgid, getsid, setsid), exit and exit_group, the thread bookkeeping glibc
 // performs at start-up (set_tid_address, set_robust_list, rseq), futex for
 // one thread, and CPU accounting (times, getrusage).
@@ -44,6 +44,33 @@ function sysGetgid(ctx: SyscallContext): SyscallOutcome {
 }
 function sysGetegid(ctx: SyscallContext): SyscallOutcome {
   return ret(ctx.task.credentials.egid);
+}
+
+/** getresuid/getresgid: real, effective and saved ids (krg has no set*id calls, so saved = effective). */
+function writeIdTriple(
+  ctx: SyscallContext,
+  ids: readonly [number, number, number],
+): SyscallOutcome {
+  for (const [i, id] of ids.entries()) {
+    const address = argAddress(ctx, i);
+    const word = new Uint8Array(4);
+    new DataView(word.buffer).setUint32(0, id, true);
+    if (address === undefined || ctx.memory.writeUser(address, word) !== 'ok')
+      return fail('EFAULT');
+  }
+  return ret(0);
+}
+function sysGetresuid(ctx: SyscallContext): SyscallOutcome {
+  const c = ctx.task.credentials;
+  return writeIdTriple(ctx, [c.uid, c.euid, c.euid]);
+}
+function sysGetresgid(ctx: SyscallContext): SyscallOutcome {
+  const c = ctx.task.credentials;
+  return writeIdTriple(ctx, [c.gid, c.egid, c.egid]);
+}
+/** getgroups: krg's processes have no supplementary groups (a size below 0 is EINVAL). */
+function sysGetgroups(ctx: SyscallContext): SyscallOutcome {
+  return argInt(ctx, 0) < 0 ? fail('EINVAL') : ret(0);
 }
 
 /**
@@ -303,11 +330,14 @@ export const PROCESS_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 98, name: 'futex', handler: sysFutex },
   { nr: 99, name: 'set_robust_list', handler: sysSetRobustList },
   { nr: 141, name: 'getpriority', handler: sysGetpriority },
+  { nr: 148, name: 'getresuid', handler: sysGetresuid },
+  { nr: 150, name: 'getresgid', handler: sysGetresgid },
   { nr: 153, name: 'times', handler: sysTimes },
   { nr: 154, name: 'setpgid', handler: sysSetpgid },
   { nr: 155, name: 'getpgid', handler: sysGetpgid },
   { nr: 156, name: 'getsid', handler: sysGetsid },
   { nr: 157, name: 'setsid', handler: sysSetsid },
+  { nr: 158, name: 'getgroups', handler: sysGetgroups },
   { nr: 165, name: 'getrusage', handler: sysGetrusage },
   { nr: 172, name: 'getpid', handler: sysGetpid },
   { nr: 173, name: 'getppid', handler: sysGetppid },

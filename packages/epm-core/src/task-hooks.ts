@@ -12,6 +12,8 @@ import type { Task } from './task.js';
 export type TaskChange =
   /** execve replaced the program (comm). */
   | { readonly kind: 'exec' }
+  /** prctl(PR_SET_NAME) renamed the task (comm). */
+  | { readonly kind: 'comm' }
   /** setpgid or setsid changed the process group or session. */
   | { readonly kind: 'ids' }
   /** The parent exited and the task went to its node's init; `from` is the old parent. */

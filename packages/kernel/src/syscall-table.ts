@@ -11,6 +11,8 @@ import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
 import { POLL_SYSCALLS } from './syscalls/poll.js';
 import { createMachineSyscalls, type MachineInfo } from './syscalls/machine.js';
 import { createPathSyscalls } from './syscalls/paths.js';
+import { PRCTL_SYSCALLS } from './syscalls/prctl.js';
+import { SCHED_SYSCALLS } from './syscalls/sched.js';
 
 export function buildSyscallTable(
   store: ImageStore,
@@ -29,6 +31,8 @@ export function buildSyscallTable(
     POLL_SYSCALLS, // kernel: ppoll and pselect6 (glibc's poll, select and pause)
     createPathSyscalls(store), // kernel: paths over the image store
     createMachineSyscalls(machine), // kernel: uname, clocks, getrandom
+    SCHED_SYSCALLS, // kernel: one CPU per node, SCHED_OTHER only
+    PRCTL_SYSCALLS, // kernel: the task's name and fixed answers
   ];
   const table = new Map<number, SyscallEntry>();
   for (const group of rows) {

@@ -35,6 +35,7 @@ const CASES: readonly Case[] = [
   { guest: 'sessions' },
   { guest: 'bad-pointers' },
   { guest: 'poll-select' },
+  { guest: 'sched-prctl' },
   { guest: 'poll-select', args: ['stdin'], stdin: 'a line of input\n'.repeat(900) },
 ];
 
