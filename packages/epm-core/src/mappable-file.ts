@@ -8,7 +8,11 @@ import type { Task } from './task.js';
 export interface MappableFile {
   /** Its path in the cluster's image store: what the mm section saves, so restart maps it again. */
   readonly path: string;
-  /** The file's bytes. The image store is read-only: they never change while mapped. */
+  /**
+   * The file's bytes when it was mapped: a snapshot that never changes (a
+   * later write to the file copies first), so a mapping does not see later
+   * writes — on Linux the untouched pages of a private mapping would.
+   */
   readonly bytes: Uint8Array;
 }
 

@@ -117,6 +117,10 @@ const CASES: readonly { guest: string; args?: string[]; stdin?: string }[] = [
   { guest: 'mmap-file', args: ['/bin/mmap-file', 'nofork'] },
   // Handlers on an alternate stack, an itimer, sigsuspend's saved mask, queued RT values.
   { guest: 'sig-ckpt' },
+  // Writes files of the cluster's tree through O_APPEND and positioned
+  // descriptors and lists a directory while it does: every descriptor
+  // continues where it was, on files the checkpoint did not copy.
+  { guest: 'fs-ckpt', args: ['/tmp'] },
 ];
 
 describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () => {

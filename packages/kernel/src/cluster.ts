@@ -54,6 +54,7 @@ import { ConsoleFile, ConsoleInput, type ConsoleSink, type HostFdKind } from './
 import { FdTable } from './files/fd-table.js';
 import { ImageStore } from './files/image-store.js';
 import { createMappableFiles } from './files/mappable-files.js';
+import { installDefaultTree } from './files/default-tree.js';
 import { CLUSTER_NODES_MAX } from './limits.js';
 import { Fabric } from './cluster/fabric.js';
 import { PidmapHost } from './cluster/pidmap-host.js';
@@ -112,7 +113,8 @@ export class Cluster {
   readonly engine: SimEngine;
   /** The network, the RPC layer and every node's endpoint and KDDM node. */
   readonly fabric: Fabric;
-  readonly store = new ImageStore();
+  /** The cluster's file tree: one for every node, outside them all (it survives crashes). */
+  readonly store: ImageStore;
   readonly #kernels: NodeKernel[] = [];
   readonly #pidmapHosts: PidmapHost[] = [];
   readonly #liveObjects: Record<'mm' | 'signal' | 'sighand', LiveObjectHooks>[] = [];
@@ -146,6 +148,11 @@ export class Cluster {
     this.engine = new SimEngine({ seed: options.seed });
     this.fabric = new Fabric(this.engine, cost, options.nodes);
     const epochNs = options.epochNs ?? DEFAULT_EPOCH_NS;
+    if (!Number.isInteger(epochNs) || epochNs < 0) {
+      throw new ClusterConfigInvalid(`epochNs must be a non-negative integer, found ${epochNs}`);
+    }
+    this.store = new ImageStore({ epochNs });
+    installDefaultTree(this.store);
     this.#services = {
       sendSignal: (task, sig, info) => void this.#node(task.node).signals.send(task, sig, info),
       exitTask: (task, status) => this.#node(task.node).exit(task, status),

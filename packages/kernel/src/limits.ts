@@ -19,11 +19,20 @@ export const PIPE_CAPACITY_BYTES = 65536;
 /** Writes up to this size are atomic on a pipe (Linux's PIPE_BUF). */
 export const PIPE_ATOMIC_BYTES = 4096;
 
-/** Files the read-only image store may hold. */
-export const IMAGE_FILES_MAX = 4096;
+/** Inodes (files, directories, links, devices) the cluster's file tree may hold; past it, ENOSPC. */
+export const IMAGE_FILES_MAX = 65536;
 
-/** Largest file the image store accepts, in bytes. */
+/** Largest regular file, in bytes (the tree's s_maxbytes): a write past it answers EFBIG. */
 export const IMAGE_FILE_BYTES_MAX = 256 * 1024 * 1024;
+
+/** Bytes all regular files of the tree may hold together (holes count: files are dense); past it, ENOSPC. */
+export const IMAGE_TREE_BYTES_MAX = 1024 * 1024 * 1024;
+
+/** Entries one directory may hold (besides `.` and `..`); past it, ENOSPC. */
+export const DIRECTORY_ENTRIES_MAX = 16384;
+
+/** Hard links to one inode (ext4's EXT4_LINK_MAX); past it, EMLINK. */
+export const LINKS_PER_INODE_MAX = 65000;
 
 /** Symbolic links followed while resolving one path (Linux's MAXSYMLINKS). */
 export const SYMLINKS_FOLLOWED_MAX = 40;
@@ -51,3 +60,6 @@ export const GETRANDOM_BYTES_MAX = 33554431;
 
 /** Nodes one cluster may have (Kerrighed's 8 node bits). */
 export const CLUSTER_NODES_MAX = 256;
+
+/** Most bytes one read of /dev/zero returns (a shorter read than asked, so a huge count allocates nothing huge). */
+export const DEVICE_ZERO_READ_BYTES_MAX = 1024 * 1024;

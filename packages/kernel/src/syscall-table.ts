@@ -10,6 +10,9 @@ import type { ImageStore } from './files/image-store.js';
 import { FD_IO_SYSCALLS } from './syscalls/fd-io.js';
 import { POLL_SYSCALLS } from './syscalls/poll.js';
 import { createMachineSyscalls, type MachineInfo } from './syscalls/machine.js';
+import { createFileAttrSyscalls } from './syscalls/file-attrs.js';
+import { createPathArgs } from './syscalls/path-args.js';
+import { createPathChangeSyscalls } from './syscalls/path-changes.js';
 import { createPathSyscalls } from './syscalls/paths.js';
 import { PRCTL_SYSCALLS } from './syscalls/prctl.js';
 import { SCHED_SYSCALLS } from './syscalls/sched.js';
@@ -20,6 +23,7 @@ export function buildSyscallTable(
   machine: MachineInfo,
   shm: ShmNode,
 ): Map<number, SyscallEntry> {
+  const paths = createPathArgs(store);
   const rows: readonly (readonly SyscallEntry[])[] = [
     PROCESS_SYSCALLS, // epm-core: ids, groups, exit, futex, accounting
     LIFECYCLE_SYSCALLS, // epm-core: clone (fork), execve, wait4
@@ -29,7 +33,9 @@ export function buildSyscallTable(
     createShmSyscalls(shm, machine.epochNs), // mm-ghost: SysV shm over the node's KDDM
     FD_IO_SYSCALLS, // kernel: descriptor I/O
     POLL_SYSCALLS, // kernel: ppoll and pselect6 (glibc's poll, select and pause)
-    createPathSyscalls(store), // kernel: paths over the image store
+    createPathSyscalls(store, paths), // kernel: open, stat, list and walk the file tree
+    createPathChangeSyscalls(paths), // kernel: create, link, rename and remove names
+    createFileAttrSyscalls(paths), // kernel: modes, owners, times, sizes, statfs
     createMachineSyscalls(machine), // kernel: uname, clocks, getrandom
     SCHED_SYSCALLS, // kernel: one CPU per node, SCHED_OTHER only
     PRCTL_SYSCALLS, // kernel: the task's name and fixed answers

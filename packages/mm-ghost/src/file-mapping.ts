@@ -21,7 +21,13 @@ export function checkFileMapping(
   prot: number,
   flags: number,
 ): MappableFile | 'EACCES' | 'ENODEV' {
-  if ((flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE) !== 0 && !open.isWritable) return 'EACCES';
+  if ((flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE) !== 0) {
+    if (!open.isWritable) return 'EACCES';
+    // Writes through a shared mapping would have to reach the file (and
+    // every other node's view of it): not modelled, so refused as a file
+    // without that mapping operation is.
+    if (open.file !== undefined) return 'ENODEV';
+  }
   if (!open.isReadable) return 'EACCES';
   return open.file ?? 'ENODEV';
 }

@@ -1,7 +1,7 @@
 // `krg exec`: boot a simulated cluster, run one static riscv64 program on a
 // node, pass its output through byte for byte, and exit with its status.
 // krg itself prints nothing else unless asked (--verbose, --stats).
-import { fstatSync, readFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { ACCOUNTING_SLOT, shellExitStatus, type Task } from '@krg/epm-core';
 import { Cluster, ConsoleInput, ImageStoreError, type HostFdKind } from '@krg/kernel';
 import { KRG_ERROR_EXIT_STATUS, KrgUsageError } from './errors.js';
@@ -55,10 +55,13 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-function readImage(hostPath: string): Uint8Array {
+/** A host file's bytes and permission bits (the mtime stays the cluster's fixed epoch: runs are reproducible). */
+function readImage(hostPath: string): { bytes: Uint8Array; mode: number } {
   let bytes: Buffer;
+  let mode: number;
   try {
     bytes = readFileSync(hostPath);
+    mode = statSync(hostPath).mode & 0o7777;
   } catch (e) {
     throw new KrgUsageError(
       `cannot read ${hostPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
@@ -66,7 +69,7 @@ function readImage(hostPath: string): Uint8Array {
   }
   if (bytes.length > IMAGE_FILE_BYTES_MAX)
     throw new KrgUsageError(`${hostPath} is larger than ${IMAGE_FILE_BYTES_MAX} bytes`);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), mode };
 }
 
 export async function runExec(argv: readonly string[], io: ExecIo): Promise<number> {
@@ -79,10 +82,12 @@ export async function runExec(argv: readonly string[], io: ExecIo): Promise<numb
   const programName = opts.program.slice(opts.program.lastIndexOf('/') + 1);
   const guestPath = `/bin/${programName}`;
   try {
-    cluster.store.addFile(guestPath, readImage(opts.program));
+    // The program is always executable (0755), whatever its host bits; --image files keep theirs.
+    cluster.store.addFile(guestPath, readImage(opts.program).bytes);
     for (const image of opts.images) {
       if (image.guestPath === guestPath) continue;
-      cluster.store.addFile(image.guestPath, readImage(image.hostPath));
+      const { bytes, mode } = readImage(image.hostPath);
+      cluster.store.addFile(image.guestPath, bytes, mode);
     }
   } catch (e) {
     if (e instanceof ImageStoreError) throw new KrgUsageError(e.message);

@@ -2,8 +2,15 @@
 // kerrighed/fs/mobility.c): cwd and umask; then the open file descriptions
 // (each once, so descriptors that shared one share it again) and the
 // descriptor table. Consoles reattach to the importing run's streams by
-// role; image-store files reopen by path at their offset. Pipes cannot be
-// saved yet: exporting a process that holds one fails with a clear error.
+// role; files of the cluster's tree reopen by path, as CRIU's reg-files do:
+// the path (looked up again if the file was renamed since it was opened),
+// the status flags (O_APPEND included) and the offset. The file's bytes are
+// not saved — they live in the cluster's tree, which outlives the process —
+// so restart checks the file is still there and at least as long as the
+// offset, and fails with a typed error otherwise (nothing half-restored).
+// A file open but unlinked at checkpoint time cannot be reopened by any
+// path: the checkpoint refuses it (CRIU would save it as a ghost file).
+// Pipes cannot be saved yet: exporting a process that holds one fails.
 import {
   ProcessImportFailed,
   importedTask,
@@ -14,18 +21,30 @@ import {
 import { RLIMIT_NOFILE, SIGNAL_SLOT } from '@krg/epm-signal';
 import type { KernelImportTarget } from '../process/import-target.js';
 import { FILES_SLOT, FS_SLOT } from '../process/task-slots.js';
-import { PATH_BYTES_MAX, FDS_PER_PROCESS_MAX } from '../limits.js';
+import { FDS_PER_PROCESS_MAX, NAME_BYTES_MAX, PATH_BYTES_MAX } from '../limits.js';
 import { ConsoleFile } from './console.js';
 import { FdTable } from './fd-table.js';
-import { ImageDirectoryHandle, ImageFileHandle } from './image-file.js';
+import { ImageDeviceHandle, ImageDirectoryHandle, ImageFileHandle } from './image-file.js';
 import type { OpenFile } from './open-file.js';
+
+/** An open file the checkpoint cannot record (unlinked, or of a kind not saved yet). */
+export class OpenFileNotCheckpointable extends Error {
+  override readonly name = 'OpenFileNotCheckpointable';
+  readonly code = 'OPEN_FILE_NOT_CHECKPOINTABLE';
+  constructor(
+    readonly kind: string,
+    readonly reason: string,
+  ) {
+    super(`an open ${kind} cannot be checkpointed: ${reason}`);
+  }
+}
 
 export const FS_SECTION: GhostSection<Task, KernelImportTarget> = {
   name: 'fs',
   version: 1,
   async export(task, ghost) {
     const fs = task.get(FS_SLOT);
-    await ghost.writeString(fs.cwd);
+    await ghost.writeString(fs.cwdDir?.path ?? fs.cwd);
     await ghost.writeU32(fs.umask);
   },
   async import(target, ghost) {
@@ -45,16 +64,41 @@ export const FS_SECTION: GhostSection<Task, KernelImportTarget> = {
 type SavedFile =
   | { kind: 'console'; role: 'stdin' | 'stdout' | 'stderr'; flags: number }
   | { kind: 'image'; path: string; offset: number; flags: number }
-  | { kind: 'directory'; path: string; position: number; flags: number };
+  | { kind: 'device'; path: string; flags: number }
+  | {
+      kind: 'directory';
+      path: string;
+      position: number;
+      after: string | null;
+      flags: number;
+    };
 
 function save(file: OpenFile): SavedFile {
   if (file instanceof ConsoleFile)
     return { kind: 'console', role: file.role, flags: file.statusFlags };
-  if (file instanceof ImageFileHandle)
-    return { kind: 'image', path: file.path, offset: file.offset, flags: file.statusFlags };
-  if (file instanceof ImageDirectoryHandle)
-    return { kind: 'directory', path: file.path, position: file.position, flags: file.statusFlags };
-  throw new Error(`an open ${file.kind} cannot be saved yet`);
+  if (file instanceof ImageFileHandle) {
+    const path = file.store.pathOf(file.node, file.path);
+    if (path === undefined)
+      throw new OpenFileNotCheckpointable(
+        'file',
+        `${file.path} was unlinked while open (no path can reopen it)`,
+      );
+    return { kind: 'image', path, offset: file.offset, flags: file.statusFlags };
+  }
+  if (file instanceof ImageDeviceHandle)
+    return { kind: 'device', path: file.path, flags: file.statusFlags };
+  if (file instanceof ImageDirectoryHandle) {
+    if (file.node.isRemoved)
+      throw new OpenFileNotCheckpointable('directory', `${file.path} was removed while open`);
+    return {
+      kind: 'directory',
+      path: file.node.path,
+      position: file.position,
+      after: file.after ?? null,
+      flags: file.statusFlags,
+    };
+  }
+  throw new OpenFileNotCheckpointable(file.kind, 'not saved yet');
 }
 
 function restore(target: KernelImportTarget, raw: unknown): OpenFile {
@@ -73,27 +117,52 @@ function restore(target: KernelImportTarget, raw: unknown): OpenFile {
         statusFlags: flags,
       });
   }
-  if ((r.kind === 'image' || r.kind === 'directory') && typeof r.path === 'string') {
-    const found = target.node.store.lookup(r.path);
+  if (
+    (r.kind === 'image' || r.kind === 'directory' || r.kind === 'device') &&
+    typeof r.path === 'string' &&
+    r.path.length < PATH_BYTES_MAX
+  ) {
+    const store = target.node.store;
+    const found = store.lookup(r.path);
     if (!found.ok)
-      throw new ProcessImportFailed('files', `${r.path} in the image store`, found.errno);
-    if (r.kind === 'image' && found.node.type === 'file') {
-      const h = new ImageFileHandle(found.node, found.path, flags);
-      h.offset = intField(raw, 'offset', 'files', 0, Number.MAX_SAFE_INTEGER);
+      throw new ProcessImportFailed('files', `${r.path} in the cluster's file tree`, found.errno);
+    if (r.kind === 'image') {
+      if (found.node.type !== 'file')
+        throw new ProcessImportFailed('files', `${r.path} a regular file`, found.node.type);
+      const offset = intField(raw, 'offset', 'files', 0, Number.MAX_SAFE_INTEGER);
+      // The process wrote up to `offset` (or read that far): a shorter file was changed behind its back.
+      if (found.node.size < offset)
+        throw new ProcessImportFailed(
+          'files',
+          `${r.path} at least ${offset} bytes long (the saved offset)`,
+          `${found.node.size} bytes`,
+        );
+      const h = new ImageFileHandle(store, found.node, found.path, flags);
+      h.offset = offset;
       return h;
     }
+    if (r.kind === 'device' && found.node.type === 'device')
+      return new ImageDeviceHandle(found.node, found.path, flags);
     if (r.kind === 'directory' && found.node.type === 'directory') {
       const h = new ImageDirectoryHandle(found.node, found.path, flags);
       h.position = intField(raw, 'position', 'files', 0, Number.MAX_SAFE_INTEGER);
+      if (typeof r.after === 'string' && r.after.length <= NAME_BYTES_MAX) h.after = r.after;
+      else if (r.after !== null)
+        throw new ProcessImportFailed('files', 'a directory position name', typeof r.after);
       return h;
     }
+    throw new ProcessImportFailed('files', `${r.path} a ${r.kind}`, found.node.type);
   }
-  throw new ProcessImportFailed('files', 'a console, image file or directory', String(r.kind));
+  throw new ProcessImportFailed(
+    'files',
+    'a console, tree file, device or directory',
+    String(r.kind),
+  );
 }
 
 export const FILES_SECTION: GhostSection<Task, KernelImportTarget> = {
   name: 'files',
-  version: 1,
+  version: 2,
   async export(task, ghost) {
     const entries = task.get(FILES_SLOT).entries();
     const ids = new Map<OpenFile, number>();
@@ -149,6 +218,9 @@ export const FILES_SECTION: GhostSection<Task, KernelImportTarget> = {
         used.add(file);
       }
     } catch (err) {
+      // Opened files not yet in the table are released here, the rest by closeAll.
+      const installed = new Set(table.entries().map(([, e]) => e.file));
+      for (const f of opened) if (!installed.has(f)) f.release();
       table.closeAll();
       throw err;
     }

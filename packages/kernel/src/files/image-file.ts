@@ -1,6 +1,9 @@
-// Open files of the read-only image store: a regular file with its offset,
-// and a directory with its listing position (getdents64).
-import type { ImageDirectory, ImageFile } from './image-store.js';
+// Open files of the cluster's file tree: a regular file with its offset, a
+// directory with its listing position (getdents64), a character device.
+// A regular file counts its open descriptions, so an unlinked file keeps
+// its bytes until the last one closes (Linux's orphan inode).
+import type { ImageDevice, ImageDirectory, ImageFile } from './inode.js';
+import type { ImageStore } from './image-store.js';
 import { OpenFile } from './open-file.js';
 
 export class ImageFileHandle extends OpenFile {
@@ -8,24 +11,56 @@ export class ImageFileHandle extends OpenFile {
   offset = 0;
 
   constructor(
+    readonly store: ImageStore,
     readonly node: ImageFile,
-    /** Absolute path, for /proc/<pid>/fd and restart. */
+    /** The path it was opened by (restart reopens by path; a rename is found by search). */
+    readonly path: string,
+    statusFlags: number,
+  ) {
+    super(statusFlags);
+    store.opened(node);
+  }
+
+  protected onLastRelease(): void {
+    this.store.closed(this.node);
+  }
+}
+
+/**
+ * A directory being listed. Entries come in byte order of their names, and
+ * the position is the last name returned, not an index: an entry that
+ * stays in the directory while it is listed is returned exactly once,
+ * whatever is created or removed meanwhile (Linux's rule for readdir; an
+ * entry created during the listing may or may not appear).
+ */
+export class ImageDirectoryHandle extends OpenFile {
+  readonly kind = 'directory';
+  /** Entries returned so far (0: `.` is next, 1: `..` is next, then names after `after`). */
+  position = 0;
+  /** The last name returned, once past `.` and `..`. */
+  after: string | undefined;
+
+  constructor(
+    readonly node: ImageDirectory,
     readonly path: string,
     statusFlags: number,
   ) {
     super(statusFlags);
   }
 
+  rewind(): void {
+    this.position = 0;
+    this.after = undefined;
+  }
+
   protected onLastRelease(): void {}
 }
 
-export class ImageDirectoryHandle extends OpenFile {
-  readonly kind = 'directory';
-  /** Index of the next entry getdents64 returns. */
-  position = 0;
+export class ImageDeviceHandle extends OpenFile {
+  readonly kind = 'device';
 
   constructor(
-    readonly node: ImageDirectory,
+    readonly node: ImageDevice,
     readonly path: string,
     statusFlags: number,
   ) {

@@ -4,9 +4,9 @@
 // and then its kind-specific release runs (a pipe end closing wakes the other
 // side).
 import { assert } from '@krg/epm-core';
-import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from './open-flags.js';
+import { O_ACCMODE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './open-flags.js';
 
-export type OpenFileKind = 'console' | 'pipe' | 'image' | 'directory';
+export type OpenFileKind = 'console' | 'pipe' | 'image' | 'directory' | 'device';
 
 export abstract class OpenFile {
   abstract readonly kind: OpenFileKind;
@@ -22,12 +22,15 @@ export abstract class OpenFile {
     return this.#refs;
   }
 
+  // An O_PATH descriptor names a file without opening it for I/O.
   get isReadable(): boolean {
+    if ((this.statusFlags & O_PATH) !== 0) return false;
     const mode = this.statusFlags & O_ACCMODE;
     return mode === O_RDONLY || mode === O_RDWR;
   }
 
   get isWritable(): boolean {
+    if ((this.statusFlags & O_PATH) !== 0) return false;
     const mode = this.statusFlags & O_ACCMODE;
     return mode === O_WRONLY || mode === O_RDWR;
   }

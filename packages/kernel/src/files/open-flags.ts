@@ -17,6 +17,8 @@ export const O_NOFOLLOW = 0o400000;
 export const O_NOATIME = 0o1000000;
 export const O_CLOEXEC = 0o2000000;
 export const O_PATH = 0o10000000;
+/** O_TMPFILE includes O_DIRECTORY, as in Linux's headers. */
+export const O_TMPFILE = 0o20000000 | O_DIRECTORY;
 
 /** Status flags F_SETFL may change (Linux's SETFL_MASK, restricted to what krg models). */
 export const SETFL_MASK = O_APPEND | O_NONBLOCK | O_NOATIME | O_DSYNC;

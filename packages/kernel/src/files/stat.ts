@@ -1,8 +1,10 @@
 // struct stat as riscv64 Linux lays it out (asm-generic/stat.h, 128 bytes),
 // and the file-type bits of st_mode.
+import type { ImageNode } from './inode.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFIFO = 0o010000;
+export const S_IFSOCK = 0o140000;
 export const S_IFCHR = 0o020000;
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
@@ -20,8 +22,10 @@ export interface StatInfo {
   readonly rdev: number;
   readonly size: number;
   readonly blksize: number;
-  /** Time of the last access, modification and status change, in simulated ns since the epoch. */
-  readonly timeNs: number;
+  /** Times of the last access, modification and status change, in simulated ns since the epoch. */
+  readonly atimeNs: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
 }
 
 export function encodeStat(st: StatInfo): Uint8Array {
@@ -37,11 +41,43 @@ export function encodeStat(st: StatInfo): Uint8Array {
   v.setBigInt64(48, BigInt(st.size), true);
   v.setInt32(56, st.blksize, true);
   v.setBigInt64(64, BigInt(Math.ceil(st.size / 512)), true);
-  const sec = BigInt(Math.floor(st.timeNs / 1e9));
-  const nsec = BigInt(st.timeNs % 1e9);
-  for (const at of [72, 88, 104]) {
-    v.setBigInt64(at, sec, true);
-    v.setBigUint64(at + 8, nsec, true);
+  for (const [at, ns] of [
+    [72, st.atimeNs],
+    [88, st.mtimeNs],
+    [104, st.ctimeNs],
+  ] as const) {
+    v.setBigInt64(at, ns / 1_000_000_000n, true);
+    v.setBigUint64(at + 8, ns % 1_000_000_000n, true);
   }
   return bytes;
+}
+
+/** stat of a node of the cluster's file tree (device 1, as every node sees it). */
+export function statOfNode(node: ImageNode): StatInfo {
+  const common = {
+    dev: 1,
+    ino: node.ino,
+    nlink: node.nlink,
+    uid: node.uid,
+    gid: node.gid,
+    blksize: 4096,
+    atimeNs: node.atimeNs,
+    mtimeNs: node.mtimeNs,
+    ctimeNs: node.ctimeNs,
+  };
+  switch (node.type) {
+    case 'file':
+      return { ...common, mode: S_IFREG | node.mode, rdev: 0, size: node.size };
+    case 'directory':
+      return { ...common, mode: S_IFDIR | node.mode, rdev: 0, size: 4096 };
+    case 'symlink':
+      return {
+        ...common,
+        mode: S_IFLNK | node.mode,
+        rdev: 0,
+        size: Buffer.byteLength(node.target),
+      };
+    case 'device':
+      return { ...common, mode: S_IFCHR | node.mode, rdev: node.rdev, size: 0 };
+  }
 }

@@ -29,7 +29,7 @@ describe('isPrivateSyscall', () => {
     exitSignal: 17,
   });
   const fds = new FdTable();
-  const image = fds.install(new ImageFileHandle(node, '/data/f', 0), false); // fd 0
+  const image = fds.install(new ImageFileHandle(store, node, '/data/f', 0), false); // fd 0
   const { reader } = new Pipe().open(0);
   const pipe = fds.install(reader, false); // fd 1
   const sink = { write: () => {} };
@@ -38,8 +38,17 @@ describe('isPrivateSyscall', () => {
   const fd = (r: { ok: boolean; value?: number }) => BigInt(r.value ?? -1);
 
   test('named private calls take the fast path whatever their arguments', () => {
-    for (const name of ['getpid', 'getppid', 'clock_gettime', 'mmap', 'brk', 'openat', 'fstat'])
+    for (const name of ['getpid', 'getppid', 'clock_gettime', 'mmap', 'brk', 'fstat'])
       expect(isPrivateSyscall(row(name), task, [99n]), name).toBe(true);
+  });
+
+  test('openat takes it only when it creates and truncates nothing (the tree is shared)', () => {
+    const O_CREAT = 0o100n;
+    const O_TRUNC = 0o1000n;
+    expect(isPrivateSyscall(row('openat'), task, [-100n, 0n, 0n])).toBe(true);
+    expect(isPrivateSyscall(row('openat'), task, [-100n, 0n, 2n])).toBe(true);
+    expect(isPrivateSyscall(row('openat'), task, [-100n, 0n, O_CREAT | 1n])).toBe(false);
+    expect(isPrivateSyscall(row('openat'), task, [-100n, 0n, O_TRUNC | 1n])).toBe(false);
   });
 
   test('descriptor calls take it on image-store files only', () => {
@@ -63,6 +72,11 @@ describe('isPrivateSyscall', () => {
       'nanosleep',
       'pipe2',
       'dup3',
+      'pwrite64',
+      'ftruncate',
+      'unlinkat',
+      'renameat2',
+      'mkdirat',
       'sched_yield',
       'setsid',
     ])

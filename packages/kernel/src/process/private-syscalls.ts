@@ -1,6 +1,6 @@
 // The system calls whose effects stay inside the calling task: they read or
 // change only the caller's own state (its ids, its address space, its fd
-// table and the immutable image store) or the clock, never wake another task,
+// table; they may read the cluster's file tree) or the clock, never wake another task,
 // never schedule an engine event and never block. The scheduler runs them on
 // the fast path: their charged time is added to the slice's debt instead of
 // costing an engine event (see NodeKernel's slice loop). Every other call pays
@@ -12,6 +12,7 @@
 // other tasks (getppid after a parent on another node exited) may be up to
 // one slice old, the same latency a CPU-bound burst has for signals.
 import type { SyscallEntry, Task } from '@krg/epm-core';
+import { O_CREAT, O_TRUNC } from '../files/open-flags.js';
 import { FILES_SLOT } from './task-slots.js';
 
 const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
@@ -39,11 +40,11 @@ const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
   'mremap',
   'mprotect',
   'madvise',
-  // paths over the read-only image store and the caller's fs state (kernel)
+  // paths looked up in the file tree and the caller's fs state (kernel);
+  // openat only when it creates and truncates nothing (below)
   'getcwd',
   'chdir',
   'umask',
-  'openat',
   'newfstatat',
   'faccessat',
   'faccessat2',
@@ -60,10 +61,12 @@ const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * Descriptor calls that are private when the descriptor (a0) is a file or
- * directory of the read-only image store: nobody waits on such a file, and
- * its offset is shared only with processes of the same node (fork), which
- * cannot run while this task's slice does. On a pipe or a console they may
- * wake another task or reach the host, so they pay the debt.
+ * directory of the file tree: nobody waits on such a file, and its offset
+ * is shared only with processes of the same node (fork), which cannot run
+ * while this task's slice does. What they read of a file another node
+ * writes may be up to one slice old, as above. On a pipe or a console they
+ * may wake another task or reach the host, so they pay the debt. Writes
+ * change the shared tree and always pay it.
  */
 const IMAGE_DESCRIPTOR_SYSCALL_NAMES: ReadonlySet<string> = new Set([
   'read',
@@ -80,8 +83,12 @@ export function isPrivateSyscall(
   args: readonly bigint[],
 ): boolean {
   if (PRIVATE_SYSCALL_NAMES.has(entry.name)) return true;
+  if (entry.name === 'openat') {
+    const flags = Number(BigInt.asIntN(32, args[2] ?? 0n));
+    return (flags & (O_CREAT | O_TRUNC)) === 0;
+  }
   if (!IMAGE_DESCRIPTOR_SYSCALL_NAMES.has(entry.name)) return false;
   const fd = Number(BigInt.asIntN(32, args[0] ?? 0n));
   const kind = task.get(FILES_SLOT).get(fd)?.file.kind;
-  return kind === 'image' || kind === 'directory';
+  return kind === 'image' || kind === 'directory' || kind === 'device';
 }

@@ -1,7 +1,10 @@
 // Descriptor I/O syscalls the kernel's file table owns: read, write and
 // their vector and positional forms, lseek, close, dup, dup3, fcntl, pipe2,
 // ioctl on the consoles, fstat. Blocking follows the syscall contract: a
-// read of an empty pipe returns `block` and runs again when woken.
+// read of an empty pipe returns `block` and runs again when woken. Regular
+// files of the cluster's tree are read and written in place (O_APPEND
+// writes at the end, as pwrite does on such a descriptor on Linux); the
+// devices read EOF (/dev/null) or zeros (/dev/zero) and swallow writes.
 import {
   SIGNAL,
   argAddress,
@@ -18,17 +21,19 @@ import {
 } from '@krg/epm-core';
 import { ConsoleFile } from '../files/console.js';
 import type { FdResult } from '../files/fd-table.js';
-import { ImageDirectoryHandle, ImageFileHandle } from '../files/image-file.js';
+import { ImageDeviceHandle, ImageDirectoryHandle, ImageFileHandle } from '../files/image-file.js';
 import type { OpenFile } from '../files/open-file.js';
-import { O_CLOEXEC, O_NONBLOCK } from '../files/open-flags.js';
+import { O_APPEND, O_CLOEXEC, O_NONBLOCK } from '../files/open-flags.js';
 import { Pipe, PipeEnd } from '../files/pipe.js';
-import { S_IFDIR, S_IFREG, encodeStat, type StatInfo } from '../files/stat.js';
-import { IO_BYTES_MAX, IOV_MAX } from '../limits.js';
+import { encodeStat, statOfNode, type StatInfo } from '../files/stat.js';
+import { DEVICE_ZERO_READ_BYTES_MAX, IO_BYTES_MAX, IOV_MAX } from '../limits.js';
 import { FILES_SLOT } from '../process/task-slots.js';
 
 const SEEK_SET = 0;
 const SEEK_CUR = 1;
 const SEEK_END = 2;
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
 const TCGETS = 0x5401;
 const TIOCGWINSZ = 0x5413;
 const FIONBIO = 0x5421;
@@ -68,13 +73,13 @@ function readFrom(
     return r;
   }
   if (file instanceof ImageFileHandle) {
-    const at = position ?? file.offset;
-    const bytes = file.node.bytes.subarray(
-      Math.min(at, file.node.bytes.length),
-      Math.min(at + count, file.node.bytes.length),
-    );
+    const bytes = file.node.read(position ?? file.offset, count);
     if (position === undefined) file.offset += bytes.length;
     return bytes;
+  }
+  if (file instanceof ImageDeviceHandle) {
+    if (file.node.device === 'null') return new Uint8Array(0);
+    return new Uint8Array(Math.min(count, DEVICE_ZERO_READ_BYTES_MAX));
   }
   if (file instanceof ImageDirectoryHandle) return fail('EISDIR');
   return fail('EINVAL');
@@ -103,6 +108,14 @@ function writeTo(
     if (r.kind === 'written') return r.count;
     return (file.statusFlags & O_NONBLOCK) !== 0 ? fail('EAGAIN') : block([file.pipe.writable]);
   }
+  if (file instanceof ImageFileHandle) {
+    const at = (file.statusFlags & O_APPEND) !== 0 ? file.node.size : (position ?? file.offset);
+    const r = file.store.write(file.node, at, bytes, file.store.timeAt(ctx.nowNs));
+    if (typeof r === 'string') return fail(r);
+    if (position === undefined) file.offset = at + r;
+    return r;
+  }
+  if (file instanceof ImageDeviceHandle) return bytes.length;
   return fail('EBADF');
 }
 
@@ -185,13 +198,8 @@ function sysWritev(ctx: SyscallContext): SyscallOutcome {
   if (file === undefined) return fail('EBADF');
   const iovs = readIovecs(ctx, argAddress(ctx, 1), argInt(ctx, 2));
   if (typeof iovs === 'string') return fail(iovs);
-  const parts: Uint8Array[] = [];
-  for (const iov of iovs) {
-    const data = ctx.memory.readUser(iov.base, iov.length);
-    if (data === 'EFAULT') return fail('EFAULT');
-    parts.push(data);
-  }
-  return continueWrite(ctx, file, Buffer.concat(parts));
+  const data = gather(ctx, iovs);
+  return data instanceof Uint8Array ? continueWrite(ctx, file, data) : data;
 }
 
 function sysReadv(ctx: SyscallContext): SyscallOutcome {
@@ -204,7 +212,68 @@ function sysReadv(ctx: SyscallContext): SyscallOutcome {
     IO_BYTES_MAX,
   );
   const data = readFrom(ctx, file, total);
+  return data instanceof Uint8Array ? scatter(ctx, iovs, data) : data;
+}
+
+// The positional calls check in ksys_pread64's order: a negative offset
+// first, then the descriptor, then whether it can be positioned at all.
+function sysPread(ctx: SyscallContext): SyscallOutcome {
+  const position = positionArg(ctx, 3);
+  const file = openFile(ctx, argInt(ctx, 0));
+  const buf = argAddress(ctx, 1);
+  const count = Math.min(Number(BigInt.asUintN(63, ctx.args[2] ?? 0n)), IO_BYTES_MAX);
+  if (position === undefined) return fail('EINVAL');
+  if (file === undefined) return fail('EBADF');
+  if (!isSeekable(file)) return fail('ESPIPE');
+  if (buf === undefined) return fail('EFAULT');
+  const data = readFrom(ctx, file, count, position);
   if (!(data instanceof Uint8Array)) return data;
+  return ctx.memory.writeUser(buf, data) === 'ok' ? ret(data.length) : fail('EFAULT');
+}
+
+/** A positional offset argument: EINVAL when negative (Linux's rw_verify_area). */
+function positionArg(ctx: SyscallContext, i: number): number | undefined {
+  const offset = argLong(ctx, i);
+  if (offset < 0n) return undefined;
+  return Number(
+    offset > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : offset,
+  );
+}
+
+/** Consoles and pipes cannot be positioned: pread/pwrite on them answer ESPIPE. */
+function isSeekable(file: OpenFile): boolean {
+  return !(file instanceof ConsoleFile || file instanceof PipeEnd);
+}
+
+function sysPwrite(ctx: SyscallContext): SyscallOutcome {
+  const file = openFile(ctx, argInt(ctx, 0));
+  const buf = argAddress(ctx, 1);
+  const count = Math.min(Number(BigInt.asUintN(63, ctx.args[2] ?? 0n)), IO_BYTES_MAX);
+  const position = positionArg(ctx, 3);
+  if (position === undefined) return fail('EINVAL');
+  if (file === undefined) return fail('EBADF');
+  if (!isSeekable(file)) return fail('ESPIPE');
+  if (!file.isWritable) return fail('EBADF');
+  if (buf === undefined) return fail('EFAULT');
+  const data = ctx.memory.readUser(buf, count);
+  if (data === 'EFAULT') return fail('EFAULT');
+  const r = writeTo(ctx, file, data, position);
+  return typeof r === 'number' ? ret(r) : r;
+}
+
+/** Reads the iovecs' bytes from guest memory, in order, as one buffer. */
+function gather(ctx: SyscallContext, iovs: readonly Iovec[]): Uint8Array | SyscallOutcome {
+  const parts: Uint8Array[] = [];
+  for (const iov of iovs) {
+    const data = ctx.memory.readUser(iov.base, iov.length);
+    if (data === 'EFAULT') return fail('EFAULT');
+    parts.push(data);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Copies `data` into the iovecs, in order; answers the count. */
+function scatter(ctx: SyscallContext, iovs: readonly Iovec[], data: Uint8Array): SyscallOutcome {
   let done = 0;
   for (const iov of iovs) {
     if (done >= data.length) break;
@@ -215,32 +284,36 @@ function sysReadv(ctx: SyscallContext): SyscallOutcome {
   return ret(data.length);
 }
 
-function sysPread(ctx: SyscallContext): SyscallOutcome {
+function sysPreadv(ctx: SyscallContext): SyscallOutcome {
+  const position = positionArg(ctx, 3);
+  if (position === undefined) return fail('EINVAL');
   const file = openFile(ctx, argInt(ctx, 0));
-  const buf = argAddress(ctx, 1);
-  const count = Math.min(Number(BigInt.asUintN(63, ctx.args[2] ?? 0n)), IO_BYTES_MAX);
-  const offset = argLong(ctx, 3);
   if (file === undefined) return fail('EBADF');
-  if (buf === undefined) return fail('EFAULT');
-  if (offset < 0n) return fail('EINVAL');
-  const data = readFrom(
-    ctx,
-    file,
-    count,
-    Number(offset > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : offset),
+  if (!isSeekable(file)) return fail('ESPIPE');
+  if (!file.isReadable) return fail('EBADF');
+  const iovs = readIovecs(ctx, argAddress(ctx, 1), argInt(ctx, 2));
+  if (typeof iovs === 'string') return fail(iovs);
+  const total = Math.min(
+    iovs.reduce((n, v) => n + v.length, 0),
+    IO_BYTES_MAX,
   );
-  if (!(data instanceof Uint8Array)) return data;
-  return ctx.memory.writeUser(buf, data) === 'ok' ? ret(data.length) : fail('EFAULT');
+  const data = readFrom(ctx, file, total, position);
+  return data instanceof Uint8Array ? scatter(ctx, iovs, data) : data;
 }
 
-// Every file krg can open for writing (consoles, pipes) is unseekable, and the
-// image store is read-only: pwrite64 answers ESPIPE or EBADF as Linux would.
-function sysPwrite(ctx: SyscallContext): SyscallOutcome {
+function sysPwritev(ctx: SyscallContext): SyscallOutcome {
+  const position = positionArg(ctx, 3);
+  if (position === undefined) return fail('EINVAL');
   const file = openFile(ctx, argInt(ctx, 0));
   if (file === undefined) return fail('EBADF');
-  if (argLong(ctx, 3) < 0n) return fail('EINVAL');
-  const r = writeTo(ctx, file, new Uint8Array(0), 0);
-  return typeof r === 'number' ? fail('EBADF') : r;
+  if (!isSeekable(file)) return fail('ESPIPE');
+  if (!file.isWritable) return fail('EBADF');
+  const iovs = readIovecs(ctx, argAddress(ctx, 1), argInt(ctx, 2));
+  if (typeof iovs === 'string') return fail(iovs);
+  const data = gather(ctx, iovs);
+  if (!(data instanceof Uint8Array)) return data;
+  const r = writeTo(ctx, file, data, position);
+  return typeof r === 'number' ? ret(r) : r;
 }
 
 function sysLseek(ctx: SyscallContext): SyscallOutcome {
@@ -250,17 +323,25 @@ function sysLseek(ctx: SyscallContext): SyscallOutcome {
   if (file === undefined) return fail('EBADF');
   if (file instanceof ImageDirectoryHandle) {
     if (whence !== SEEK_SET || offset !== 0n) return fail('EINVAL');
-    file.position = 0;
+    file.rewind();
     return ret(0);
   }
+  if (file instanceof ImageDeviceHandle) return ret(0);
   if (!(file instanceof ImageFileHandle)) return fail('ESPIPE');
+  const size = BigInt(file.node.size);
+  if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+    // Files are dense: all data up to the size, the one hole at the end.
+    if (offset < 0n || offset >= size) return fail('ENXIO');
+    file.offset = Number(whence === SEEK_DATA ? offset : size);
+    return ret(file.offset);
+  }
   const base =
     whence === SEEK_SET
       ? 0n
       : whence === SEEK_CUR
         ? BigInt(file.offset)
         : whence === SEEK_END
-          ? BigInt(file.node.bytes.length)
+          ? size
           : -1n;
   if (base < 0n) return fail('EINVAL');
   const next = base + offset;
@@ -354,28 +435,13 @@ function sysIoctl(ctx: SyscallContext): SyscallOutcome {
 
 /** stat of an open file, as fstat reports it. */
 export function statOf(ctx: SyscallContext, file: OpenFile): StatInfo {
-  const base = { nlink: 1, uid: 0, gid: 0, rdev: 0, timeNs: 0 };
-  if (file instanceof ImageFileHandle) {
-    return {
-      ...base,
-      dev: 1,
-      ino: file.node.ino,
-      mode: S_IFREG | file.node.mode,
-      size: file.node.bytes.length,
-      blksize: 4096,
-    };
-  }
-  if (file instanceof ImageDirectoryHandle) {
-    return {
-      ...base,
-      dev: 1,
-      ino: file.node.ino,
-      mode: S_IFDIR | file.node.mode,
-      nlink: 2,
-      size: 4096,
-      blksize: 4096,
-    };
-  }
+  const base = { nlink: 1, uid: 0, gid: 0, rdev: 0, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
+  if (
+    file instanceof ImageFileHandle ||
+    file instanceof ImageDirectoryHandle ||
+    file instanceof ImageDeviceHandle
+  )
+    return statOfNode(file.node);
   if (file instanceof ConsoleFile) {
     const isTerminal = file.isTerminal;
     return {
@@ -416,5 +482,7 @@ export const FD_IO_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 66, name: 'writev', handler: sysWritev, interrupted: partialWrite },
   { nr: 67, name: 'pread64', handler: sysPread },
   { nr: 68, name: 'pwrite64', handler: sysPwrite },
+  { nr: 69, name: 'preadv', handler: sysPreadv },
+  { nr: 70, name: 'pwritev', handler: sysPwritev },
   { nr: 80, name: 'fstat', handler: sysFstat },
 ];

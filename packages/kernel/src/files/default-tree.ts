@@ -1,0 +1,19 @@
+// What every cluster's file tree holds before the owner adds programs: the
+// directories and files unmodified programs take for granted — a
+// world-writable /tmp (sticky, 1777), /etc/passwd and /etc/group naming
+// root and nobody (so getpwuid(0) answers and `whoami` prints root), root's
+// home, and the /dev/null and /dev/zero devices.
+import type { ImageStore } from './image-store.js';
+
+const PASSWD =
+  'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
+const GROUP = 'root:x:0:\nnogroup:x:65534:\n';
+
+export function installDefaultTree(store: ImageStore): void {
+  store.addDirectory('/tmp', 0o1777);
+  store.addDirectory('/root', 0o700);
+  store.addFile('/etc/passwd', new TextEncoder().encode(PASSWD), 0o644);
+  store.addFile('/etc/group', new TextEncoder().encode(GROUP), 0o644);
+  store.addDevice('/dev/null', 'null', 0o666);
+  store.addDevice('/dev/zero', 'zero', 0o666);
+}

@@ -1,0 +1,134 @@
+// Goal: the file tree is one for the whole cluster, like Kerrighed's NFS
+// root: what a process writes on one node another reads on another node,
+// a node's crash loses nothing written, and checkpoint/restart of open
+// files refuses what it cannot honour (a file unlinked while open, a file
+// shortened behind a checkpoint's back) with a typed error and nothing
+// half-restored. Method: guests on chosen nodes through the Cluster API;
+// the open files of the refusal tests are put in a blocked guest's table.
+import { MemoryGhost } from '@krg/ghost-io';
+import type { EpmAction } from '@krg/epm-core';
+import { describe, expect, test } from 'vitest';
+import { Cluster, ConsoleInput } from '../index.js';
+import { startGuest } from '../cluster/guests.test-util.js';
+import { FILES_SLOT } from '../process/task-slots.js';
+import { ImageFileHandle } from './image-file.js';
+
+const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
+const restart: EpmAction = {
+  type: 'restart',
+  appId: 1,
+  shared: 'load-now',
+  replacePgrp: false,
+  replaceSid: false,
+};
+
+describe('one file tree for every node', () => {
+  test('a ping on node 1 and a pong on node 3 read each other through files', async () => {
+    const cluster = new Cluster({ nodes: 4, seed: 3 });
+    const ping = startGuest(cluster, 1, 'fs-pingpong', ['ping', '/tmp', '5']);
+    const pong = startGuest(cluster, 3, 'fs-pingpong', ['pong', '/tmp', '5']);
+    await cluster.run();
+    const lines = (who: string, of: string) =>
+      [0, 1, 2, 3, 4].map((i) => `${who} read: ${of} ${i}\n`).join('');
+    expect(ping.stdout()).toBe(lines('ping', 'pong'));
+    expect(pong.stdout()).toBe(lines('pong', 'ping'));
+    expect([ping.status(), pong.status()]).toEqual([0, 0]);
+    const log = cluster.store.lookup('/tmp/pong.log');
+    expect(log.ok && log.node.type === 'file' && log.node.size).toBe(35);
+  });
+
+  test("what a node wrote survives that node's crash and reboot", async () => {
+    const cluster = new Cluster({ nodes: 3, seed: 4 });
+    const writer = startGuest(cluster, 2, 'fs-ckpt', ['/tmp']);
+    await cluster.run();
+    expect(writer.status()).toBe(0);
+    cluster.crashNode(2);
+    const rebooted = cluster.rebootNode(2);
+    await cluster.run();
+    await rebooted;
+    const reader = startGuest(cluster, 2, 'fs-stat', ['/tmp/ck/out', '/tmp/ck/table', '/tmp/ck']);
+    await cluster.run();
+    expect(reader.stdout()).toBe(
+      '1: file 0644 nlink 1 size 3120\n2: file 0600 nlink 1 size 960\n3: directory 0755 nlink 2 size 0\n',
+    );
+  });
+});
+
+describe('checkpoint and restart of open files', () => {
+  /** A guest blocked reading stdin, with `/tmp/data` (20 bytes) open at offset 10 as fd 5. */
+  async function blockedWithFile(cluster: Cluster) {
+    const file = cluster.store.addFile('/tmp/data', new Uint8Array(20), 0o644);
+    const started = startGuest(cluster, 1, 'stdin-filter');
+    const handle = new ImageFileHandle(cluster.store, file, '/tmp/data', 2);
+    handle.offset = 10;
+    started.task.get(FILES_SLOT).installAt(5, handle, false);
+    await cluster.run();
+    expect(await cluster.freeze(started.task)).toBe('frozen');
+    return { ...started, file };
+  }
+
+  test('a file unlinked while open is refused at checkpoint time', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const { task } = await blockedWithFile(cluster);
+    const tmp = cluster.store.lookup('/tmp');
+    if (!tmp.ok || tmp.node.type !== 'directory') throw new Error('no /tmp');
+    cluster.store.unlink(tmp.node, 'data', 7n);
+    const ghost = MemoryGhost.create();
+    await expect(cluster.exportProcess(task, ghost, checkpoint)).rejects.toThrow(
+      /unlinked while open/,
+    );
+  });
+
+  test('a file renamed since it was opened is saved under its new name and reopened there', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const { task, file } = await blockedWithFile(cluster);
+    const tmp = cluster.store.lookup('/tmp');
+    if (!tmp.ok || tmp.node.type !== 'directory') throw new Error('no /tmp');
+    expect(
+      cluster.store.rename(
+        { parent: tmp.node, name: 'data' },
+        { parent: tmp.node, name: 'moved' },
+        0,
+        7n,
+      ),
+    ).toBe(0);
+    const ghost = MemoryGhost.create();
+    await cluster.exportProcess(task, ghost, checkpoint);
+    await ghost.close();
+    cluster.kill(task);
+    expect(file.openCount).toBe(0);
+    const streams = {
+      stdin: new ConsoleInput('pipe'),
+      stdout: { sink: { write: () => {} }, kind: 'pipe' as const },
+      stderr: { sink: { write: () => {} }, kind: 'pipe' as const },
+    };
+    const back = await cluster.importProcess(ghost.toReader(), restart, 1, streams);
+    const reopened = back.get(FILES_SLOT).get(5)?.file;
+    expect(reopened instanceof ImageFileHandle && reopened.node === file && reopened.offset).toBe(
+      10,
+    );
+    expect(reopened instanceof ImageFileHandle && reopened.path).toBe('/tmp/moved');
+    expect(file.openCount).toBe(1);
+    cluster.kill(back);
+  });
+
+  test('restart refuses a file shorter than the saved offset, and restores nothing', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const { task, file } = await blockedWithFile(cluster);
+    const ghost = MemoryGhost.create();
+    await cluster.exportProcess(task, ghost, checkpoint);
+    await ghost.close();
+    cluster.kill(task);
+    expect(cluster.store.truncate(file, 5, 9n)).toBe(0);
+    const streams = {
+      stdin: new ConsoleInput('pipe'),
+      stdout: { sink: { write: () => {} }, kind: 'pipe' as const },
+      stderr: { sink: { write: () => {} }, kind: 'pipe' as const },
+    };
+    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams)).rejects.toThrow(
+      /at least 10 bytes long \(the saved offset\), found 5 bytes/,
+    );
+    expect(cluster.tasks().filter((t) => t.state !== 'dead')).toEqual([]);
+    expect(file.openCount).toBe(0);
+  });
+});
