@@ -33,10 +33,16 @@ import type { WaitQueue } from './wait-queue.js';
 /** What a node answers about one of its processes for another node (Kerrighed's remote syscalls, §7). */
 export type TaskQuery = 'pgid' | 'sid' | 'nice';
 
-/** Processes named by a cluster-wide question: a process group (within session `sid` if given), or a user's. */
+/**
+ * Processes named by a cluster-wide question: a process group (within
+ * session `sid` if given), a user's, or a group's anchors — its live members
+ * whose parent (not init) is in another group of the same session; a group
+ * without one is orphaned (POSIX; Linux's will_become_orphaned_pgrp).
+ */
 export type ProcessSelector =
   | { readonly kind: 'group'; readonly pgid: number; readonly sid?: number }
-  | { readonly kind: 'user'; readonly uid: number };
+  | { readonly kind: 'user'; readonly uid: number }
+  | { readonly kind: 'group-anchors'; readonly pgid: number };
 
 /** Copies between kernel and the calling task's user memory, with user-access permissions. */
 export interface UserMemory {

@@ -19,11 +19,10 @@ import {
   type SyscallOutcome,
 } from './syscall.js';
 import type { Task } from './task.js';
-import { TaskSlot } from './task-slot.js';
-import { WaitQueue } from './wait-queue.js';
+import { CHILD_EVENTS_SLOT } from './child-events.js';
+import { WAITID_SYSCALL } from './waitid.js';
 
-/** Woken whenever a child of the task changes state (exits); wait4 sleeps on it. */
-export const CHILD_EVENTS_SLOT = new TaskSlot<WaitQueue>('child-events');
+export { CHILD_EVENTS_SLOT };
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x100;
@@ -228,4 +227,5 @@ export const LIFECYCLE_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 220, name: 'clone', handler: sysClone },
   { nr: 221, name: 'execve', handler: sysExecve },
   { nr: 260, name: 'wait4', handler: sysWait4 },
+  WAITID_SYSCALL,
 ];

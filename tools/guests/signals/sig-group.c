@@ -14,6 +14,9 @@
  *   sig-group limits PID PGID prlimit64 on PID (set and read back RLIMIT_NOFILE,
  *                             a bad resource), getpriority of group PGID, of a
  *                             group nobody is in and of the caller's user.
+ *   sig-group queue N         RLIMIT_SIGPENDING N: sigqueue to itself until
+ *                             refused (EAGAIN), then a kill of another RT
+ *                             signal (delivered without its sender).
  *   sig-group send PID SIG    kill(PID, SIG) once and prints the result. PID −1
  *                             (every process) only under a krg cluster's init
  *                             (parent pid 1), never on a host.
@@ -149,6 +152,32 @@ static int count(pid_t leader) {
   return 0;
 }
 
+static int queue(int limit) {
+  struct rlimit r = {(rlim_t)limit, (rlim_t)limit};
+  if (setrlimit(RLIMIT_SIGPENDING, &r) != 0) return 3;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGRTMIN);
+  sigaddset(&set, SIGRTMIN + 1);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  int queued = 0, refused = 0;
+  for (int i = 0; i < limit + 2; i++) {
+    union sigval v = {.sival_int = i};
+    if (sigqueue(getpid(), SIGRTMIN, v) == 0) queued++;
+    else refused = errno;
+  }
+  /* kill(2) is never refused: over the limit its signal comes without its sender. */
+  int killed = kill(getpid(), SIGRTMIN + 1) == 0 ? 0 : errno;
+  int in_order = 1, sender = -1;
+  siginfo_t si;
+  for (int i = 0; i < queued; i++)
+    if (sigwaitinfo(&set, &si) != SIGRTMIN || si.si_value.sival_int != i) in_order = 0;
+  if (sigwaitinfo(&set, &si) == SIGRTMIN + 1) sender = si.si_pid;
+  printf("queue: limit=%d queued=%d refused=%s kill=%s in-order=%d kill-sender=%d\n", limit, queued,
+         err(refused), err(killed), in_order, sender);
+  return 0;
+}
+
 static int send(pid_t pid, int sig) {
   if (pid == -1 && getppid() != 1) {
     printf("send: kill(-1) only runs under a krg cluster's init\n");
@@ -183,12 +212,13 @@ static int limits(pid_t pid, pid_t pgid) {
 }
 
 int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "queue") == 0) return queue(atoi(argv[2]));
   if (argc >= 4 && strcmp(argv[1], "limits") == 0) return limits(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "lead") == 0) return lead(atoi(argv[2]));
   if (argc >= 4 && strcmp(argv[1], "member") == 0) return member(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 2 && strcmp(argv[1], "count") == 0) return count(argc >= 3 ? atoi(argv[2]) : 0);
   if (argc >= 4 && strcmp(argv[1], "send") == 0) return send(atoi(argv[2]), atoi(argv[3]));
-  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | limits PID PGID | "
+  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | limits PID PGID | queue N | "
                   "send PID SIG\n");
   return 2;
 }

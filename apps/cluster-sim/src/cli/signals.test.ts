@@ -20,6 +20,8 @@ const GUESTS_DIFFERENTIAL: readonly { guest: string; args?: readonly string[] }[
   { guest: 'sig-pingpong', args: ['100'] },
   { guest: 'sig-badinput' },
   { guest: 'sig-ckpt' },
+  { guest: 'sig-waitid' },
+  { guest: 'sig-jobctl' },
 ];
 
 describe('signal guests against qemu-riscv64', () => {

@@ -221,10 +221,24 @@ function countLocally(kernel: NodeKernel, selector: ProcessSelector): number {
   let n = 0;
   for (const t of kernel.tasks()) {
     if (t.state === 'dead') continue;
-    if (selector.kind === 'user' ? t.credentials.uid === selector.uid : matchesGroup(t, selector))
-      n++;
+    if (selector.kind === 'user') n += t.credentials.uid === selector.uid ? 1 : 0;
+    else if (selector.kind === 'group') n += matchesGroup(t, selector) ? 1 : 0;
+    else n += isAnchor(kernel, t, selector.pgid) ? 1 : 0;
   }
   return n;
+}
+
+/**
+ * Does `t` keep its group `pgid` from being orphaned: alive, in the group,
+ * with a parent that is not init in another group of its session? Its
+ * parent runs on its node (fork is local), so the node answers alone.
+ */
+function isAnchor(kernel: NodeKernel, t: Task, pgid: number): boolean {
+  if (t.pgid !== pgid || t.state === 'zombie' || t.parentPid === 1) return false;
+  const parent = kernel.task(t.parentPid);
+  return (
+    parent !== undefined && parent.state !== 'dead' && parent.pgid !== pgid && parent.sid === t.sid
+  );
 }
 
 function matchesGroup(t: Task, g: { readonly pgid: number; readonly sid?: number }): boolean {
@@ -237,6 +251,8 @@ function checkSelector(value: unknown): ProcessSelector | undefined {
   const isId = (v: unknown): v is number =>
     typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 0xffff_ffff;
   if (a.kind === 'user') return isId(a.uid) ? { kind: 'user', uid: a.uid } : undefined;
+  if (a.kind === 'group-anchors')
+    return isId(a.pgid) ? { kind: 'group-anchors', pgid: a.pgid } : undefined;
   if (a.kind !== 'group' || !isId(a.pgid)) return undefined;
   if (a.sid === undefined) return { kind: 'group', pgid: a.pgid };
   return isId(a.sid) ? { kind: 'group', pgid: a.pgid, sid: a.sid } : undefined;

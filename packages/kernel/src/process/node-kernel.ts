@@ -228,10 +228,12 @@ export class NodeKernel {
     );
     if (!task.has(RUNTIME_SLOT)) task.set(RUNTIME_SLOT, newRuntime());
     task.node = this.id;
-    task.state = 'running';
+    // A task restarted from a stop stays stopped until SIGCONT.
+    const isStopped = task.state === 'stopped';
+    task.state = isStopped ? 'stopped' : 'running';
     this.#tasks.set(task.pid, task);
     this.#hooks.enter(task);
-    this.#makeReady(task);
+    if (!isStopped) this.#makeReady(task);
   }
 
   /** Shared fields of a task of this node changed (setpgid, setsid): the hooks publish them. */
@@ -472,7 +474,9 @@ export class NodeKernel {
       // Delivery may end the task (its parent is told) and a freeze is seen
       // by whoever asked for it: both happen on the task's own clock.
       if (mayDeliver(task) || this.#isFreezePoint(task)) await this.#payDebt();
-      this.signals.deliver(task);
+      // Delivery waits only to ask other nodes whether a group is orphaned.
+      const delivering = this.signals.deliver(task);
+      if (delivering !== undefined) await delivering;
       if (task.state !== 'running') break;
       if (this.#isFreezePoint(task)) {
         this.#settleFreeze(task, 'frozen');
@@ -504,7 +508,8 @@ export class NodeKernel {
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
     await this.#payDebt();
-    this.signals.deliver(task);
+    const delivering = this.signals.deliver(task);
+    if (delivering !== undefined) await delivering;
     if (task.state === 'running' && this.#isFreezePoint(task)) {
       this.#settleFreeze(task, 'frozen');
       return;

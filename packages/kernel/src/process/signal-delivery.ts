@@ -145,7 +145,7 @@ export class SignalDelivery {
    * task, a stop stops it. A blocked call a handler interrupts is restarted
    * or fails with EINTR by its own rules.
    */
-  deliver(task: Task): void {
+  deliver(task: Task): void | Promise<void> {
     this.#expireCpuTimers(task);
     const runtime = task.get(RUNTIME_SLOT);
     while (task.state === 'running') {
@@ -158,12 +158,35 @@ export class SignalDelivery {
         return;
       }
       if (verdict.kind === 'stop') {
+        if (sig === SIGNAL.SIGSTOP) {
+          this.#stop(task, sig);
+          return;
+        }
+        // SIGTSTP, SIGTTIN, SIGTTOU are discarded for a process in an orphaned
+        // group (get_signal's is_current_pgrp_orphaned): nobody could continue it.
+        const orphaned = this.#isGroupOrphaned(task);
+        if (orphaned instanceof Promise)
+          return orphaned.then((isOrphaned) => {
+            if (task.state !== 'running') return;
+            if (!isOrphaned) this.#stop(task, sig);
+            else return this.deliver(task);
+          });
+        if (orphaned) continue;
         this.#stop(task, sig);
         return;
       }
       this.#runHandler(task, verdict.info, verdict.action);
     }
     if (task.state === 'running' && runtime.pendingSyscall === undefined) restoreSavedMask(task);
+  }
+
+  /** True when no member of the task's group has a parent outside it in its session; asks every node. */
+  #isGroupOrphaned(task: Task): boolean | Promise<boolean> {
+    const anchors = this.#host.services.surveyProcesses(task, {
+      kind: 'group-anchors',
+      pgid: task.pgid,
+    });
+    return anchors instanceof Promise ? anchors.then((n) => n === 0) : anchors === 0;
   }
 
   #runHandler(task: Task, info: SigInfo, action: SigactionEntry): void {

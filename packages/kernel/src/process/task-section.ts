@@ -59,6 +59,16 @@ async function readHart(ghost: GhostReader): Promise<HartState> {
   return { pc, x, f, fcsr, reservation, instret };
 }
 
+/** A recorded stop or continue the parent has not waited for, checked. */
+function readJobControl(value: unknown): Task['jobControl'] {
+  if (value === null || value === undefined) return undefined;
+  const r = (typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  if (r.kind === 'continued') return { kind: 'continued' };
+  if (r.kind === 'stopped')
+    return { kind: 'stopped', signal: intField(value, 'signal', 'task', 1, 64) };
+  throw new ProcessImportFailed('task', 'a stopped or continued report', JSON.stringify(value));
+}
+
 export const TASK_SECTION: GhostSection<Task, KernelImportTarget> = {
   name: 'task',
   version: 1,
@@ -82,6 +92,10 @@ export const TASK_SECTION: GhostSection<Task, KernelImportTarget> = {
       clearChildTid: acc.clearChildTid,
       robustListHead: acc.robustListHead,
       syscalls: [...acc.syscalls],
+      // Job control: a stopped task comes back stopped (SIGCONT resumes
+      // it), and a change its parent has not waited for is still reported.
+      isStopped: task.state === 'stopped',
+      jobControl: task.jobControl ?? null,
       pending:
         runtime.pendingSyscall === undefined
           ? null
@@ -124,6 +138,11 @@ export const TASK_SECTION: GhostSection<Task, KernelImportTarget> = {
       exitSignal: intField(r, 'exitSignal', 'task', 0, 64),
     });
     task.hasExeced = rec.hasExeced;
+    // Absent in ghosts written before job control was recorded: running.
+    if (rec.isStopped !== undefined && typeof rec.isStopped !== 'boolean')
+      throw new ProcessImportFailed('task', 'isStopped a boolean', typeof rec.isStopped);
+    if (rec.isStopped === true) task.state = 'stopped';
+    task.jobControl = readJobControl(rec.jobControl);
     const acc = newAccounting(target.node.scope.nowNs, rec.exePath);
     acc.instret = intField(r, 'instret', 'task', 0, Number.MAX_SAFE_INTEGER);
     acc.userNs = intField(r, 'userNs', 'task', 0, Number.MAX_SAFE_INTEGER);
