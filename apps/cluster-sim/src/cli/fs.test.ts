@@ -45,6 +45,18 @@ describe('file-system guests against qemu-riscv64', () => {
   });
 });
 
+describe('mmap of a file the program writes', () => {
+  test('fs-mmap: private and read-only shared mappings as under qemu; a writable shared one is ENODEV', async () => {
+    const oracle = qemu(`${GUESTS}/fs-mmap`, [scratchDir()]);
+    const run = await krgInProcess(['--', `${GUESTS}/fs-mmap`, '/tmp']);
+    const [before, last] = run.stdout.split('shared writable: ');
+    expect(oracle.stdout.split('shared writable: ')).toEqual([before, 'mapped\n']);
+    // Writes through a shared mapping would not reach the file: krg refuses the mapping.
+    expect(last).toBe('ENODEV\n');
+    expect(run.status).toBe(oracle.status);
+  });
+});
+
 describe('--image', () => {
   test('keeps the host permission bits (fs-stat prints the same for the host file and its copy)', async () => {
     const dir = scratchDir();
