@@ -121,6 +121,8 @@ const CASES: readonly { guest: string; args?: string[]; stdin?: string }[] = [
   // descriptors and lists a directory while it does: every descriptor
   // continues where it was, on files the checkpoint did not copy.
   { guest: 'fs-ckpt', args: ['/tmp'] },
+  // Every file operation; at some instructions a file is open but unlinked (a ghost file).
+  { guest: 'fs-basic', args: ['/tmp', 'nopw'] },
 ];
 
 describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () => {

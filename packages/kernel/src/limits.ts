@@ -31,6 +31,13 @@ export const IMAGE_TREE_BYTES_MAX = 1024 * 1024 * 1024;
 /** Entries one directory may hold (besides `.` and `..`); past it, ENOSPC. */
 export const DIRECTORY_ENTRIES_MAX = 16384;
 
+/**
+ * Bytes of files open but unlinked that one process's checkpoint saves as
+ * ghost files (CRIU's --ghost-limit, whose default is 1 MiB); past it the
+ * checkpoint is refused.
+ */
+export const GHOST_FILES_BYTES_MAX = 16 * 1024 * 1024;
+
 /** Hard links to one inode (ext4's EXT4_LINK_MAX); past it, EMLINK. */
 export const LINKS_PER_INODE_MAX = 65000;
 

@@ -1,7 +1,8 @@
 // Goal: the file tree is one for the whole cluster, like Kerrighed's NFS
 // root: what a process writes on one node another reads on another node,
 // a node's crash loses nothing written, and checkpoint/restart of open
-// files refuses what it cannot honour (a file unlinked while open, a file
+// files reopens them by path, saves unlinked ones as ghost files, and
+// refuses what it cannot honour (ghost files past their limit, a file
 // shortened behind a checkpoint's back) with a typed error and nothing
 // half-restored. Method: guests on chosen nodes through the Cluster API;
 // the open files of the refusal tests are put in a blocked guest's table.
@@ -11,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { Cluster, ConsoleInput } from '../index.js';
 import { startGuest } from '../cluster/guests.test-util.js';
 import { FILES_SLOT } from '../process/task-slots.js';
+import { GHOST_FILES_BYTES_MAX } from '../limits.js';
 import { ImageFileHandle } from './image-file.js';
 
 const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
@@ -67,15 +69,56 @@ describe('checkpoint and restart of open files', () => {
     return { ...started, file };
   }
 
-  test('a file unlinked while open is refused at checkpoint time', async () => {
+  const streams = () => ({
+    stdin: new ConsoleInput('pipe'),
+    stdout: { sink: { write: () => {} }, kind: 'pipe' as const },
+    stderr: { sink: { write: () => {} }, kind: 'pipe' as const },
+  });
+
+  test('a file unlinked while open is saved as a ghost file and comes back unlinked, shared as before', async () => {
     const cluster = new Cluster({ nodes: 2, seed: 1 });
-    const { task } = await blockedWithFile(cluster);
+    const { task, file } = await blockedWithFile(cluster);
+    cluster.store.write(file, 0, new TextEncoder().encode('ghostly'), 6n);
+    // A second description of the same inode, and a dup of the first.
+    const table = task.get(FILES_SLOT);
+    table.installAt(6, new ImageFileHandle(cluster.store, file, '/tmp/data', 0), false);
+    table.dup2(5, 7);
+    const tmp = cluster.store.lookup('/tmp');
+    if (!tmp.ok || tmp.node.type !== 'directory') throw new Error('no /tmp');
+    const inodes = cluster.store.inodeCount;
+    cluster.store.unlink(tmp.node, 'data', 7n);
+    const ghost = MemoryGhost.create();
+    await cluster.exportProcess(task, ghost, checkpoint);
+    await ghost.close();
+    cluster.kill(task);
+    expect(file.isDiscarded).toBe(true);
+    expect(cluster.store.inodeCount).toBe(inodes - 1);
+    const back = await cluster.importProcess(ghost.toReader(), restart, 1, streams());
+    const fds = back.get(FILES_SLOT);
+    const [five, six, seven] = [5, 6, 7].map((fd) => fds.get(fd)?.file);
+    if (!(five instanceof ImageFileHandle) || !(six instanceof ImageFileHandle))
+      throw new Error('tree files expected');
+    expect(seven).toBe(five);
+    expect(six.node).toBe(five.node);
+    expect(five.node).not.toBe(file);
+    expect([five.node.nlink, five.offset, five.node.mode]).toEqual([0, 10, 0o644]);
+    expect(new TextDecoder().decode(five.node.read(0, 7))).toBe('ghostly');
+    expect(cluster.store.lookup('/tmp/data').ok).toBe(false);
+    expect(cluster.store.inodeCount).toBe(inodes);
+    cluster.kill(back);
+    expect(five.node.isDiscarded).toBe(true);
+    expect(cluster.store.inodeCount).toBe(inodes - 1);
+  });
+
+  test('ghost files past GHOST_FILES_BYTES_MAX are refused at checkpoint time', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const { task, file } = await blockedWithFile(cluster);
+    expect(cluster.store.truncate(file, GHOST_FILES_BYTES_MAX + 1, 6n)).toBe(0);
     const tmp = cluster.store.lookup('/tmp');
     if (!tmp.ok || tmp.node.type !== 'directory') throw new Error('no /tmp');
     cluster.store.unlink(tmp.node, 'data', 7n);
-    const ghost = MemoryGhost.create();
-    await expect(cluster.exportProcess(task, ghost, checkpoint)).rejects.toThrow(
-      /unlinked while open/,
+    await expect(cluster.exportProcess(task, MemoryGhost.create(), checkpoint)).rejects.toThrow(
+      /unlinked while open and the ghost files would take/,
     );
   });
 

@@ -363,6 +363,32 @@ export class ImageStore {
     return 0;
   }
 
+  /**
+   * A regular file no directory names (a restarted ghost file: CRIU's
+   * unlinked-but-open file). It lives while open descriptions refer to it;
+   * `dropOrphan` frees one nobody opened.
+   */
+  createOrphan(
+    bytes: Uint8Array,
+    mode: number,
+    owner: Owner,
+    timeNs: bigint,
+  ): ImageFile | TreeErrno {
+    if (this.#inodes >= IMAGE_FILES_MAX) return 'ENOSPC';
+    if (bytes.length > IMAGE_FILE_BYTES_MAX) return 'EFBIG';
+    if (bytes.length > this.treeBytesMax - this.#usedBytes) return 'ENOSPC';
+    const file = new ImageFile(this.#init(mode, owner, timeNs), bytes);
+    file.nlink = 0;
+    this.#inodes++;
+    this.#usedBytes += bytes.length;
+    return file;
+  }
+
+  /** Frees an orphan no open description refers to (a restart that failed before opening it). */
+  dropOrphan(file: ImageFile): void {
+    if (file.nlink === 0 && file.openCount === 0 && !file.isDiscarded) this.#free(file);
+  }
+
   /** An open file description now refers to `file`. */
   opened(file: ImageFile): void {
     file.openCount++;
@@ -420,6 +446,7 @@ export class ImageStore {
 
   #free(node: ImageNode): void {
     if (node.type === 'file') {
+      assert(!node.isDiscarded, 'a file is freed once');
       this.#usedBytes -= node.size;
       node.discard();
     }

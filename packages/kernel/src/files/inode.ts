@@ -49,6 +49,7 @@ export class ImageFile extends Inode {
   #size: number;
   /** The bytes exec and mmap were given; a write copies the data first. */
   #snapshot: Uint8Array | undefined;
+  #isDiscarded = false;
 
   constructor(init: InodeInit, bytes: Uint8Array) {
     super(init);
@@ -96,6 +97,12 @@ export class ImageFile extends Inode {
     this.#data = new Uint8Array(0);
     this.#snapshot = undefined;
     this.#size = 0;
+    this.#isDiscarded = true;
+  }
+
+  /** Its contents were dropped: no name and no open file refers to it any more. */
+  get isDiscarded(): boolean {
+    return this.#isDiscarded;
   }
 
   #own(): void {
