@@ -118,6 +118,8 @@ function writeU53(b: Uint8Array, at: number, v: number): void {
 /** A safe integer >= 0, or -1 when the high word is out of range. */
 function readU53(b: Uint8Array, at: number): number {
   const hi = readU32(b, at + 4);
+  // Most ids are small: no float arithmetic (and no heap number) for them.
+  if (hi === 0) return readU32(b, at);
   if (hi >= MAX_HIGH_WORD) return -1;
   return hi * TWO_32 + readU32(b, at);
 }
@@ -178,7 +180,7 @@ function readNodeList(b: Uint8Array, at: number, what: string): [NodeSet, number
  */
 export function encodeObjectFrame(msg: KddmMessage, data: Uint8Array | undefined): Uint8Array {
   const type = TYPE_INDEX.get(msg.type);
-  assert(type !== undefined, `message type ${msg.type} is known`);
+  if (type === undefined) assert(false, `message type ${msg.type} is known`);
   let fields = 0;
   let size = OBJECT_FRAME_HEADER_BYTES;
   let copysetCount = 0;

@@ -856,7 +856,7 @@ export class KddmSet<T> {
     // During a recovery round nothing moves: the round's end settles every object.
     if (this.host.recovery?.active === true) return;
     for (let round = 0; ; round++) {
-      assert(round < WAIT_CAP_ROUNDS, `object ${this.id}:${objId} settles`);
+      if (round >= WAIT_CAP_ROUNDS) assert(false, `object ${this.id}:${objId} settles`);
       let moved = false;
       for (let i = 0; i < slot.waiters.length; i++) {
         const w = slot.waiters[i] as Waiter<T>;
@@ -899,7 +899,8 @@ export class KddmSet<T> {
     if (outcome.kind === 'done') {
       let value: T | null = null;
       if (outcome.hasValue) {
-        assert(slot.obj !== undefined, `object ${this.id}:${objId} present when returned`);
+        if (slot.obj === undefined)
+          assert(false, `object ${this.id}:${objId} present when returned`);
         value = slot.obj;
       }
       c = { ok: true, value };
@@ -994,16 +995,14 @@ export class KddmSet<T> {
         linker.insertObject?.(slot.obj, objId, to);
       }
     }
-    assert(
-      (entry?.hasObject ?? false) === (slot.obj !== undefined),
-      `object ${this.id}:${objId}: local copy matches the entry`,
-    );
+    if ((entry?.hasObject ?? false) !== (slot.obj !== undefined))
+      assert(false, `object ${this.id}:${objId}: local copy matches the entry`);
   }
 
   private send(objId: ObjectId, slot: Slot<T>, to: NodeId, msg: KddmMessage): void {
     let data: Uint8Array | undefined;
     if (msg.carriesObject === true) {
-      assert(slot.obj !== undefined, `object ${this.id}:${objId} present when sent`);
+      if (slot.obj === undefined) assert(false, `object ${this.id}:${objId} present when sent`);
       const exported = this.linker.exportObject
         ? this.linker.exportObject(slot.obj, objId)
         : slot.obj;

@@ -117,7 +117,8 @@ export function firstTouchInto(
 }
 
 function requestCopy(e: ObjectEntry, ctx: ProtocolContext, flags: number): ProtocolAction {
-  assert(e.probOwner !== ctx.self, `request for ${ctx.setId}:${ctx.objId} not sent to self`);
+  if (e.probOwner === ctx.self)
+    assert(false, `request for ${ctx.setId}:${ctx.objId} not sent to self`);
   return {
     kind: 'send',
     to: e.probOwner,

@@ -93,7 +93,8 @@ function forward(
   ctx: ProtocolContext,
 ): ProtocolAction {
   const to = entry === undefined ? ctx.defaultOwner : entry.probOwner;
-  assert(to !== ctx.self, `forward of ${msg.type} for ${ctx.setId}:${ctx.objId} not to self`);
+  if (to === ctx.self)
+    assert(false, `forward of ${msg.type} for ${ctx.setId}:${ctx.objId} not to self`);
   return send(to, msg);
 }
 

@@ -148,6 +148,10 @@ class EngineDeferred<T> implements Deferred<T> {
   }
 }
 
+function resolveSleep(d: EngineDeferred<void>): void {
+  d.resolve();
+}
+
 class TaskImpl<T> implements Task<T> {
   isFinished = false;
   private isOk = false;
@@ -247,7 +251,9 @@ class ScopeImpl implements Scope {
 
   sleep(delayNs: SimTimeNs): Promise<void> {
     const d = new EngineDeferred<void>(this.core, this);
-    this.schedule(delayNs, () => d.resolve());
+    // A posted event (recycled queue entry, shared callback) rather than a
+    // timer with a closure: nobody can cancel a sleep, and tasks sleep a lot.
+    this.post(delayNs, resolveSleep, d);
     return d.promise;
   }
 
