@@ -428,6 +428,16 @@ export class KddmSet<T> {
     slot.parked = slot.parked.filter(
       (p) => !(p.msg.type === MessageType.REQ_OBJECT_COPY && p.msg.replyNode === dead),
     );
+    // A flush to the dead node that has not pushed yet (it waits for a local holder) fails as it
+    // would have at its start: pushed later, the object would die with its destination (found by the
+    // permuted-order crash model, seed 7915).
+    for (let i = slot.waiters.length - 1; i >= 0; i--) {
+      const w = slot.waiters[i]!;
+      if (w.op.verb === 'flush' && !w.op.waiting && w.op.dest === dead) {
+        slot.waiters.splice(i, 1);
+        this.failWith(w.done, new KddmNodeDown(this.id, objId, dead));
+      }
+    }
     const e = slot.entry;
     if (e === undefined) return this.dropIfEmpty(objId, slot);
     const ctx = this.ctx(objId);
@@ -728,6 +738,17 @@ export class KddmSet<T> {
       this.heldOps.push({ objId, op, done, value });
       return;
     }
+    const dest = op.verb === 'flush' ? op.dest : undefined;
+    if (dest !== undefined && this.host.down?.has(dest) === true) {
+      // The destination died since the flush was asked for (held through a recovery round).
+      this.depth++;
+      try {
+        this.failWith(done, new KddmNodeDown(this.id, objId, dest));
+      } finally {
+        this.leave();
+      }
+      return;
+    }
     this.count(op);
     const slot = this.slotOf(objId);
     if (slot.waiters.length >= MAX_WAITERS_PER_OBJECT) {
@@ -892,6 +913,12 @@ export class KddmSet<T> {
       }
       if (!moved) return;
     }
+  }
+
+  /** Ends an operation with `error`, after the set is consistent again. */
+  private failWith(done: (c: Completion<T>) => void, error: KddmError): void {
+    const c: Completion<T> = { ok: false, error };
+    this.completions.push(() => done(c));
   }
 
   private complete(objId: ObjectId, slot: Slot<T>, w: Waiter<T>, outcome: LocalOutcome): void {
