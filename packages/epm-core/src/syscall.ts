@@ -44,7 +44,19 @@ export type ProcessSelector =
   | { readonly kind: 'user'; readonly uid: number }
   | { readonly kind: 'group-anchors'; readonly pgid: number };
 
-/** Copies between kernel and the calling task's user memory, with user-access permissions. */
+/**
+ * Copies between kernel and the calling task's user memory, with user-access
+ * permissions. A copy never waits: a page that is not here but can be
+ * brought in (a SysV shm page another node holds) answers EFAULT like a
+ * bad address, and the kernel notes it. When the handler returns, the
+ * kernel drops its outcome, brings the pages in (the path an instruction's
+ * fault takes) and runs the call again from scratch. So a handler copies
+ * its user buffers in before it acts, and copies out before it acts or
+ * undoes its action when the copy fails (as it must for a bad address
+ * anyway); for the calls where Linux acts first and copies out last (a
+ * signal dequeued, bytes taken from a pipe, a child forked), the kernel
+ * brings the out-buffers in before the handler runs.
+ */
 export interface UserMemory {
   readUser(address: number, length: number): Uint8Array | 'EFAULT';
   writeUser(address: number, bytes: Uint8Array): 'ok' | 'EFAULT';

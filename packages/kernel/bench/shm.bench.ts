@@ -12,7 +12,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ROOT_CREDENTIALS } from '@krg/epm-core';
-import { AddressSpace, IPC_PRIVATE, PAGE_BYTES, ShmNode, type ShmCaller } from '@krg/mm-ghost';
+import {
+  AddressSpace,
+  IPC_PRIVATE,
+  PAGE_BYTES,
+  ShmNode,
+  type PageHold,
+  type ShmCaller,
+} from '@krg/mm-ghost';
 import { DEFAULT_COST_MODEL, SimEngine } from '@krg/sim-engine';
 import { Fabric } from '../src/cluster/fabric.js';
 import { Cluster, ConsoleInput } from '../src/index.js';
@@ -39,7 +46,6 @@ async function pagePingPong(
       new ShmNode({
         kddm: b.kddm,
         spawn: (name, work) => void b.rpc.scope.spawn(name, work),
-        later: (work) => void b.rpc.scope.schedule(0, work),
       }),
   );
   let messages = 0;
@@ -60,13 +66,16 @@ async function pagePingPong(
       const w = writers[i % 2]!;
       const index = w.base / PAGE_BYTES;
       let bytes = w.tlb.get(index) ?? w.space.page(index, 'write');
+      let hold: PageHold | undefined;
       while (bytes === undefined) {
-        await w.space.resolveFault(w.base, 'write');
+        hold?.release();
+        hold = await w.space.holdPages(w.space.absentPages(w.base, 1, 'write'));
         bytes = w.space.page(index, 'write');
       }
       w.tlb.set(index, bytes);
       bytes[0] = i & 0xff;
-      // Let the page's deferred put run before the other side asks.
+      // The access ran: the page may go (the kernel releases after the instruction).
+      hold?.release();
       await engine.sleep(1);
     }
     const pages = booted[0]!.kddm.set(shm[0]!.pager(created.value)!.pages.id)!;

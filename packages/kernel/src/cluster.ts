@@ -251,7 +251,6 @@ export class Cluster {
     const shm = new ShmNode({
       kddm,
       spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
-      later: (work) => void booted.rpc.scope.schedule(0, work),
     });
     this.#shm[id] = shm;
     const syscalls: Map<number, SyscallEntry> = buildSyscallTable(

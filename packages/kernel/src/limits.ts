@@ -44,6 +44,13 @@ export const LINKS_PER_INODE_MAX = 65000;
 /** Symbolic links followed while resolving one path (Linux's MAXSYMLINKS). */
 export const SYMLINKS_FOLLOWED_MAX = 40;
 
+/**
+ * Fault rounds in a row whose pages KDDM could not bring (their owner
+ * crashed; each round after the recovery first-touches them again) before
+ * the access counts as a real fault: SIGSEGV, or EFAULT for a system call.
+ */
+export const PAGE_FAULT_FAILURES_MAX = 3;
+
 /** Length of a CPU time slice on the simulated clock, in ns. */
 export const TIME_SLICE_NS = 1_000_000;
 

@@ -29,6 +29,7 @@ import {
   STACK_LIMIT_BYTES_DEFAULT,
   STACK_TOP,
   USER_COPY_BYTES_MAX,
+  USER_FAULT_PAGES_MAX,
 } from './limits.js';
 import { PageFrame } from './page-frame.js';
 import type { ShmAttacher, ShmPager } from './shm/shm-pager.js';
@@ -57,6 +58,23 @@ export type FaultKind =
   /** A file mapping's page past the end of its file: SIGBUS (BUS_ADRERR), as Linux sends. */
   | 'bus';
 
+/**
+ * A page an access needs that is not here but can be brought in: a SysV shm
+ * page another node holds (any page that lives elsewhere, later).
+ */
+export interface AbsentPage {
+  /** The page's first address. */
+  readonly address: number;
+  readonly access: AccessKind;
+}
+
+/** Pages brought in for a fault, kept here until the access that needed them has run. */
+export interface PageHold {
+  readonly pages: readonly AbsentPage[];
+  /** Lets KDDM move the pages again (they stay mapped until it does). */
+  release(): void;
+}
+
 /** A segment this space has attached, and how many of its VMAs map it (Linux's shm_nattch share). */
 interface ShmLink {
   readonly pager: ShmPager;
@@ -70,6 +88,8 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   readonly #shm = new Map<number, ShmLink>();
   /** The files that `file` mappings view, by path (the mapping's name); the image store never changes them. */
   readonly #files = new Map<string, MappableFile>();
+  /** Absent pages user copies met since `takeUserFaults` last ran. */
+  #userFaults: AbsentPage[] = [];
   /** Called with (address, lengthBytes) whenever cached translations of that range become stale. */
   onInvalidate: (address: number, lengthBytes: number) => void = () => {};
 
@@ -83,7 +103,7 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     return typeof bytes === 'string' ? undefined : bytes;
   }
 
-  /** Classifies a fault the CPU stopped on (called after `page` said no and `resolveFault` could not help). */
+  /** Classifies a fault the CPU stopped on (called after `page` said no and no page was absent). */
   classifyFault(address: number, access: AccessKind): FaultKind {
     const vma = this.map.vmas.find(address);
     if (vma === undefined) return 'maperr';
@@ -98,22 +118,79 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   }
 
   /**
-   * Resolves a fault the CPU stopped on when the page can be brought in:
-   * a SysV shm page held by another node (a get for a read, a grab for a
-   * write, through the segment's memory KDDM set). True when the CPU may run
-   * the faulting instruction again; false for a real fault (classifyFault).
+   * The pages of a range that `access` cannot use now but that can be
+   * brought in: SysV shm pages this node does not hold in the right state
+   * (another node has them). Bringing one in is `holdPages`; everything
+   * else that fails an access is a real fault (`classifyFault`). At most
+   * USER_FAULT_PAGES_MAX, in address order.
    */
-  resolveFault(address: number, access: AccessKind): Promise<boolean> {
-    const vma = this.map.vmas.find(address);
-    if (vma === undefined || vma.kind !== 'shm' || !allows(vma, access))
-      return Promise.resolve(false);
-    // A released space (its process exited while its CPU stopped) keeps its
-    // mappings but no segments: nothing to resolve.
-    const link = this.#shm.get(vma.shmId ?? -1);
-    if (link === undefined) return Promise.resolve(false);
-    const segPage = shmPageOf(vma, address);
-    if (segPage >= link.pager.pageCount) return Promise.resolve(false);
-    return link.pager.fault(segPage, access).then(() => true);
+  absentPages(address: number, lengthBytes: number, access: AccessKind): AbsentPage[] {
+    const out: AbsentPage[] = [];
+    if (this.#shm.size === 0 || !isUserRange(address, lengthBytes) || lengthBytes === 0) return out;
+    const end = address + lengthBytes;
+    for (const vma of this.map.vmas.list()) {
+      if (vma.end <= address) continue;
+      if (vma.start >= end) break;
+      if (vma.kind !== 'shm' || !allows(vma, access)) continue;
+      const first = Math.floor(Math.max(address, vma.start) / PAGE_BYTES);
+      const last = Math.ceil(Math.min(end, vma.end) / PAGE_BYTES);
+      for (let p = first; p < last && out.length < USER_FAULT_PAGES_MAX; p++)
+        if (this.#bytesFor(p, access) === 'absent') out.push({ address: p * PAGE_BYTES, access });
+    }
+    return out;
+  }
+
+  /**
+   * The absent pages user copies (readUser, writeUser) met since the last
+   * call, in the order met, and forgets them. A copy that meets one answers
+   * EFAULT to its caller; the kernel then brings the pages in and runs the
+   * system call again (a `readUser` / `writeUser` never waits).
+   */
+  takeUserFaults(): readonly AbsentPage[] {
+    if (this.#userFaults.length === 0) return NO_PAGES;
+    const faults = this.#userFaults;
+    this.#userFaults = [];
+    return faults;
+  }
+
+  /**
+   * Brings absent pages in and holds them here until `release`: a read gets
+   * the page, a write grabs it, through the segment's memory KDDM set
+   * (reference §8). Pages are taken in one order on every node (segment id,
+   * then page) and a page asked for both ways is grabbed once, so two
+   * holders never wait on each other. A page whose mapping went away
+   * meanwhile is skipped (the access then faults for real). On a KDDM
+   * failure (the page's owner crashed) what was taken is put back and the
+   * error is thrown.
+   */
+  async holdPages(pages: readonly AbsentPage[]): Promise<PageHold> {
+    const wanted = new Map<string, { pager: ShmPager; segPage: number; access: AccessKind }>();
+    for (const page of pages) {
+      const vma = this.map.vmas.find(page.address);
+      if (vma === undefined || vma.kind !== 'shm' || !allows(vma, page.access)) continue;
+      const link = this.#shm.get(vma.shmId ?? -1);
+      if (link === undefined) continue;
+      const segPage = shmPageOf(vma, page.address);
+      if (segPage >= link.pager.pageCount) continue;
+      const key = `${link.pager.shmId}:${segPage}`;
+      const known = wanted.get(key);
+      if (known === undefined) wanted.set(key, { pager: link.pager, segPage, access: page.access });
+      else if (page.access === 'write') known.access = 'write';
+    }
+    const order = [...wanted.values()].sort(
+      (a, b) => a.pager.shmId - b.pager.shmId || a.segPage - b.segPage,
+    );
+    const puts: (() => void)[] = [];
+    const releaseAll = (): void => {
+      for (const put of puts.splice(0).reverse()) put();
+    };
+    try {
+      for (const w of order) puts.push(await w.pager.hold(w.segPage, w.access));
+    } catch (e) {
+      releaseAll();
+      throw e;
+    }
+    return { pages: [...pages], release: releaseAll };
   }
 
   /**
@@ -258,24 +335,38 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     this.#fill(SIGRETURN_TRAMPOLINE_ADDRESS, sigreturnTrampolinePage());
   }
 
-  /** Copies `length` bytes of user memory; EFAULT if any byte is not readable. */
+  /**
+   * Copies `length` bytes of user memory; EFAULT if any byte is not
+   * readable now. Absent pages (takeUserFaults) up to the first real fault
+   * are noted for the kernel, which brings them in and runs the call again.
+   */
   readUser(address: number, length: number): Uint8Array | 'EFAULT' {
     if (!isUserRange(address, length)) return 'EFAULT';
     const out = new Uint8Array(length);
+    let isAbsent = false;
     let done = 0;
     while (done < length) {
       const at = address + done;
-      const bytes = this.#bytesFor(Math.floor(at / PAGE_BYTES), 'read');
-      if (typeof bytes === 'string') return 'EFAULT';
+      const pageIndex = Math.floor(at / PAGE_BYTES);
+      const bytes = this.#bytesFor(pageIndex, 'read');
       const offset = at % PAGE_BYTES;
       const n = Math.min(PAGE_BYTES - offset, length - done);
-      out.set(bytes.subarray(offset, offset + n), done);
       done += n;
+      if (bytes === 'absent') {
+        isAbsent = true;
+        this.#noteUserFault(pageIndex, 'read');
+        continue;
+      }
+      if (typeof bytes === 'string') return 'EFAULT';
+      if (!isAbsent) out.set(bytes.subarray(offset, offset + n), done - n);
     }
-    return out;
+    return isAbsent ? 'EFAULT' : out;
   }
 
-  /** Copies bytes into user memory; EFAULT (with nothing written) if any byte is not writable. */
+  /**
+   * Copies bytes into user memory; EFAULT (with nothing written) if any
+   * byte is not writable now. Absent pages are noted as readUser notes them.
+   */
   writeUser(address: number, bytes: Uint8Array): 'ok' | 'EFAULT' {
     if (!isUserRange(address, bytes.length)) return 'EFAULT';
     const first = Math.floor(address / PAGE_BYTES);
@@ -286,11 +377,18 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       if (vma === undefined || (vma.prot & PROT_WRITE) === 0) return 'EFAULT';
     }
     const targets: Uint8Array[] = [];
+    let isAbsent = false;
     for (let p = first; p < end; p++) {
       const target = this.#bytesFor(p, 'write');
+      if (target === 'absent') {
+        isAbsent = true;
+        this.#noteUserFault(p, 'write');
+        continue;
+      }
       if (typeof target === 'string') return 'EFAULT';
       targets.push(target);
     }
+    if (isAbsent) return 'EFAULT';
     let done = 0;
     let isCodeTouched = false;
     for (let p = first; p < end; p++) {
@@ -445,8 +543,16 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     return space;
   }
 
-  /** The bytes of a page for `access`: a frame of this space, or a shm page of the node. */
-  #bytesFor(pageIndex: number, access: AccessKind): Uint8Array | FaultKind {
+  #noteUserFault(pageIndex: number, access: AccessKind): void {
+    if (this.#userFaults.length < USER_FAULT_PAGES_MAX)
+      this.#userFaults.push({ address: pageIndex * PAGE_BYTES, access });
+  }
+
+  /**
+   * The bytes of a page for `access`: a frame of this space, or a shm page
+   * of the node; 'absent' for a shm page that must be brought in first.
+   */
+  #bytesFor(pageIndex: number, access: AccessKind): Uint8Array | FaultKind | 'absent' {
     const vma = this.map.vmas.find(pageIndex * PAGE_BYTES);
     if (vma === undefined) return 'maperr';
     if (!allows(vma, access)) return 'accerr';
@@ -455,8 +561,8 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       assert(link !== undefined, 'a shm mapping has its segment attached');
       const segPage = shmPageOf(vma, pageIndex * PAGE_BYTES);
       if (segPage >= link.pager.pageCount) return 'maperr';
-      // Not here yet: the CPU faults and the kernel resolves it (resolveFault).
-      return link.pager.page(segPage, access) ?? 'maperr';
+      // Not here yet: the CPU faults and the kernel brings it in (holdPages).
+      return link.pager.page(segPage, access) ?? 'absent';
     }
     const frame = this.#frameFor(vma, pageIndex, access);
     return typeof frame === 'string' ? frame : frame.bytes;
@@ -560,6 +666,8 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     }
   }
 }
+
+const NO_PAGES: readonly AbsentPage[] = Object.freeze([]);
 
 /** The segment page an address of a shm mapping shows. */
 function shmPageOf(vma: Vma, address: number): number {

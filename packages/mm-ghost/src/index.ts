@@ -61,12 +61,13 @@ export {
   STACK_TOP,
   TASK_SIZE,
   USER_COPY_BYTES_MAX,
+  USER_FAULT_PAGES_MAX,
   VMAS_MAX,
 } from './limits.js';
 export { AssertionError } from '@krg/epm-core';
 export type { MmErrno, MmResult, MmapRequest, PageEffect } from './address-map.js';
 export type { Vma, VmaKind } from './vma.js';
-export type { FaultKind } from './address-space.js';
+export type { AbsentPage, FaultKind, PageHold } from './address-space.js';
 export type {
   ShmCreateSetOptions,
   ShmHomeSpec,

@@ -47,6 +47,12 @@ export const PAGES_PER_SPACE_MAX = 262144;
 /** Largest single copy between kernel and user memory, in bytes (Linux's MAX_RW_COUNT). */
 export const USER_COPY_BYTES_MAX = 0x7ffff000;
 
+/**
+ * Most absent pages one round of a fault brings in, in pages (4 MiB): a
+ * larger copy from shm pages held elsewhere takes several rounds.
+ */
+export const USER_FAULT_PAGES_MAX = 1024;
+
 assert(MMAP_BASE % PAGE_BYTES === 0, 'mmap_base is page-aligned');
 assert(Number.isSafeInteger(TASK_SIZE), 'user addresses are safe integers');
 

@@ -32,9 +32,9 @@ import {
   type WaitStatus,
 } from '@krg/epm-core';
 import { ITIMER_PROF, ITIMER_VIRTUAL, SIGNAL_SLOT, hasDeliverableSignal } from '@krg/epm-signal';
-import type { KddmNode } from '@krg/kddm-core';
+import { KddmError, type KddmNode } from '@krg/kddm-core';
 import type { RpcNode } from '@krg/krg-rpc';
-import { MM_SLOT } from '@krg/mm-ghost';
+import { MM_SLOT, PAGE_BYTES, USER_FAULT_PAGES_MAX, type AbsentPage } from '@krg/mm-ghost';
 import { Pidmap, globalPid } from '@krg/pid-mgmt';
 import {
   cpuTimeNs,
@@ -44,13 +44,36 @@ import {
   type Scope,
 } from '@krg/sim-engine';
 import { assert } from '@krg/epm-core';
-import { SYSCALL_COST_INSTRUCTIONS, TASKS_PER_NODE_MAX, TIME_SLICE_NS } from '../limits.js';
+import {
+  PAGE_FAULT_FAILURES_MAX,
+  SYSCALL_COST_INSTRUCTIONS,
+  TASKS_PER_NODE_MAX,
+  TIME_SLICE_NS,
+} from '../limits.js';
 import { FILES_SLOT, FS_SLOT, HART_SLOT } from './task-slots.js';
 import type { ImageStore } from '../files/image-store.js';
 import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
 import { SignalDelivery, exitChildInfo } from './signal-delivery.js';
 import { isPrivateSyscall } from './private-syscalls.js';
+import { userOutputs } from './user-outputs.js';
+
+/**
+ * What a handler's run ends with, as the kernel sees it: the handler's
+ * outcome, or — when a user copy met a page that must be brought in first
+ * (a SysV shm page another node holds) — "fault on these pages, then run
+ * the call again from scratch"; the handler's own outcome is then dropped.
+ */
+type CallOutcome =
+  SyscallOutcome | { readonly kind: 'fault'; readonly pages: readonly AbsentPage[] };
+
+/** A system call being run: what a fault needs to run it again. */
+interface CallAttempt {
+  readonly entry: SyscallEntry;
+  readonly args: readonly bigint[];
+  readonly isRetry: boolean;
+  readonly progress: number;
+}
 
 /** si_code of a SIGBUS for an access past the end of a mapped file (Linux's BUS_ADRERR). */
 const BUS_ADRERR = 2;
@@ -191,6 +214,8 @@ export class NodeKernel {
     this.isUp = false;
     for (const task of this.#tasks.values()) {
       this.#settleFreeze(task, 'exited');
+      // Held pages die with the node's KDDM: nothing to put back.
+      task.get(RUNTIME_SLOT).pageHold = undefined;
       task.state = 'dead';
     }
     this.#tasks.clear();
@@ -251,6 +276,7 @@ export class NodeKernel {
   exit(task: Task, status: WaitStatus): void {
     if (task.state === 'zombie' || task.state === 'dead') return;
     this.#cancelWaits(task.get(RUNTIME_SLOT));
+    this.#releaseHold(task.get(RUNTIME_SLOT));
     this.#settleFreeze(task, 'exited');
     this.signals.cancelRealTimer(task);
     const i = this.#runQueue.indexOf(task);
@@ -411,6 +437,8 @@ export class NodeKernel {
     if (request === undefined) return;
     runtime.freezeRequest = undefined;
     runtime.isFrozen = result === 'frozen';
+    // A frozen task may stay frozen long: the pages it held go back to KDDM.
+    this.#releaseHold(runtime);
     request.settle(result);
   }
 
@@ -489,6 +517,7 @@ export class NodeKernel {
       if (pending !== undefined) {
         runtime.pendingSyscall = undefined;
         await this.#syscall(task, pending.entry, pending.args, true, pending.progress);
+        this.#releaseHold(runtime);
       } else {
         const hart = task.get(HART_SLOT);
         const stop = hart.run(budget);
@@ -501,6 +530,8 @@ export class NodeKernel {
         // A fast-path call completes synchronously: no await, no engine event.
         const handled = this.#handleStop(task, hart, stop);
         const isYield = typeof handled === 'boolean' ? handled : await handled;
+        // The access that faulted has run (or the task went elsewhere): held pages may go.
+        this.#releaseHold(runtime);
         if (stop.kind === 'budget' || isYield) break;
       }
       // Each system call also costs its share of the slice.
@@ -508,6 +539,9 @@ export class NodeKernel {
       if (budget <= 0 || task.state !== 'running' || runtime.pendingSyscall !== undefined) break;
     }
     await this.#payDebt();
+    this.#releaseHold(runtime);
+    // A fault's pages are fetched from the task's own clock, off the CPU.
+    this.#startPageWait(task);
     const delivering = this.signals.deliver(task);
     if (delivering !== undefined) await delivering;
     if (task.state === 'running' && this.#isFreezePoint(task)) {
@@ -571,10 +605,16 @@ export class NodeKernel {
         return;
       case 'page-fault': {
         const space = task.get(MM_SLOT);
-        // A page that lives elsewhere (SysV shm in KDDM) is fetched, then the
-        // instruction runs again; the node's CPU waits meanwhile.
-        if (await space.resolveFault(Number(stop.address), stop.access)) return;
-        const kind = space.classifyFault(Number(stop.address), stop.access);
+        // A page that lives elsewhere (SysV shm in KDDM) is fetched while the
+        // task sleeps, then the instruction runs again (the pc stays on it).
+        const address = Number(stop.address);
+        const absent = space.absentPages(address, 1, stop.access);
+        if (absent.length > 0 && this.#awaitPages(task, absent, undefined)) return;
+        // The page came meanwhile (another task of the node brought it in while
+        // the fault waited for the task's clock): the instruction runs again.
+        if (absent.length === 0 && space.page(Math.floor(address / PAGE_BYTES), stop.access))
+          return;
+        const kind = space.classifyFault(address, stop.access);
         if (kind === 'oom')
           this.exit(task, { kind: 'signaled', signal: SIGNAL.SIGKILL, coreDumped: false });
         // Past the end of a mapped file: SIGBUS, as Linux's filemap_fault sends.
@@ -623,11 +663,12 @@ export class NodeKernel {
     // The fast path: a call whose effects stay inside the task runs at once
     // on the task's own clock, its time left in the debt. Any other call pays
     // the debt first, so it runs at an engine instant equal to that clock.
+    const attempt: CallAttempt = { entry, args, isRetry, progress };
     if (isPrivateSyscall(entry, task, args)) {
-      const outcome = entry.handler(this.#syscallContext(task, args, isRetry, progress));
+      const outcome = this.#callHandler(task, attempt);
       assert(!(outcome instanceof Promise), 'a fast-path call answers synchronously');
       assert(outcome.kind !== 'block', 'a fast-path call never blocks');
-      this.#complete(task, entry, args, outcome);
+      this.#complete(task, attempt, outcome);
       return undefined;
     }
     return this.#slowSyscall(task, entry, args, isRetry, progress);
@@ -642,8 +683,31 @@ export class NodeKernel {
   ): Promise<void> {
     await this.#payDebt();
     if (task.state !== 'running') return;
-    const outcome = await entry.handler(this.#syscallContext(task, args, isRetry, progress));
-    this.#complete(task, entry, args, outcome);
+    const attempt: CallAttempt = { entry, args, isRetry, progress };
+    this.#complete(task, attempt, await this.#callHandler(task, attempt));
+  }
+
+  /**
+   * Runs a handler over the task's user memory. The buffers the call writes
+   * only after acting (user-outputs.ts) must be here before it runs; and a
+   * user copy that met an absent page turns the outcome into a fault: the
+   * pages are brought in and the call runs again from scratch.
+   */
+  #callHandler(task: Task, attempt: CallAttempt): CallOutcome | Promise<CallOutcome> {
+    const space = task.get(MM_SLOT);
+    space.takeUserFaults(); // what copies outside a call (signal frames) met is not this call's
+    const outputs = userOutputs(attempt.entry.name, attempt.args, (a, n) => space.readUser(a, n));
+    let absent = space.takeUserFaults();
+    for (const r of outputs) {
+      if (r.address > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+      const more = space.absentPages(Number(r.address), r.lengthBytes, 'write');
+      if (more.length > 0) absent = [...absent, ...more];
+    }
+    if (absent.length > 0) return { kind: 'fault', pages: absent };
+    const ctx = this.#syscallContext(task, attempt.args, attempt.isRetry, attempt.progress);
+    const outcome = attempt.entry.handler(ctx);
+    if (outcome instanceof Promise) return outcome.then((o) => withUserFaults(space, o));
+    return withUserFaults(space, outcome);
   }
 
   #syscallContext(
@@ -664,13 +728,13 @@ export class NodeKernel {
     };
   }
 
-  #complete(
-    task: Task,
-    entry: SyscallEntry,
-    args: readonly bigint[],
-    outcome: SyscallOutcome,
-  ): void {
-    if (outcome.kind === 'return') {
+  #complete(task: Task, attempt: CallAttempt, outcome: CallOutcome): void {
+    const { entry, args } = attempt;
+    if (outcome.kind === 'fault') {
+      if (task.state === 'running' && this.#awaitPages(task, outcome.pages, attempt)) return;
+      // KDDM could not bring the pages several times running: the copy fails.
+      if (isAlive(task)) task.get(HART_SLOT).writeX(REG.a0, BigInt(-ERRNO.EFAULT));
+    } else if (outcome.kind === 'return') {
       if (isAlive(task)) task.get(HART_SLOT).writeX(REG.a0, outcome.value);
     } else if (outcome.kind === 'block') {
       if (task.state === 'running')
@@ -717,6 +781,90 @@ export class NodeKernel {
       this.#settleFreeze(task, 'frozen');
   }
 
+  /**
+   * A fault on pages that must be brought in: the task sleeps (its CPU runs
+   * others) while a job of the node fetches them, then the access runs
+   * again — the instruction (its pc never moved), or the system call from
+   * scratch: a first attempt by executing its ecall again, a retry (it
+   * blocked before) as the pending call it was. The pages a previous round
+   * of the same access held are asked for again with the new ones, in one
+   * order, so a call needing several pages ends up holding them all. False
+   * when KDDM failed too often: the caller treats the access as a real fault.
+   */
+  #awaitPages(task: Task, pages: readonly AbsentPage[], attempt: CallAttempt | undefined): boolean {
+    assert(task.state === 'running', 'only a running task waits for a page');
+    const runtime = task.get(RUNTIME_SLOT);
+    const held = runtime.pageHold?.pages ?? [];
+    this.#releaseHold(runtime);
+    if (runtime.pageFailures >= PAGE_FAULT_FAILURES_MAX) {
+      runtime.pageFailures = 0;
+      return false;
+    }
+    if (attempt !== undefined) {
+      const { entry, args, isRetry, progress } = attempt;
+      if (isRetry) runtime.pendingSyscall = { entry, args, progress };
+      else {
+        // Back onto the ecall, a0 untouched: the call has not happened yet.
+        const hart = task.get(HART_SLOT);
+        hart.pc -= 4n;
+        const acc = task.get(ACCOUNTING_SLOT);
+        acc.instret -= 1;
+        acc.syscalls.set(entry.name, (acc.syscalls.get(entry.name) ?? 1) - 1);
+      }
+    }
+    const all = held.length + pages.length <= USER_FAULT_PAGES_MAX ? [...held, ...pages] : pages;
+    const wait = { pages: all, isStarted: false };
+    runtime.pageWait = wait;
+    runtime.waitingFor = 'page fault';
+    task.state = 'sleeping';
+    // A signal wakes the task as from any sleep: nothing happened yet, or the
+    // call blocked before and is interrupted by its own rules.
+    runtime.cancelWaits = [
+      () => {
+        if (runtime.pageWait === wait) runtime.pageWait = undefined;
+      },
+    ];
+    if (runtime.freezeRequest !== undefined) this.#settleFreeze(task, 'frozen');
+    return true;
+  }
+
+  /** Starts the job that brings a sleeping task's fault pages in (once its clock is paid). */
+  #startPageWait(task: Task): void {
+    const runtime = task.get(RUNTIME_SLOT);
+    const wait = runtime.pageWait;
+    if (wait === undefined || wait.isStarted) return;
+    wait.isStarted = true;
+    const space = task.get(MM_SLOT);
+    this.scope.spawn(`node${this.id}:fault:${task.pid}`, async () => {
+      let hold;
+      try {
+        hold = await space.holdPages(wait.pages);
+        runtime.pageFailures = 0;
+      } catch (e) {
+        // The page's owner crashed: the next round first-touches it again.
+        if (!(e instanceof KddmError)) throw e;
+        runtime.pageFailures++;
+      }
+      if (runtime.pageWait !== wait || task.state !== 'sleeping') {
+        hold?.release();
+        return;
+      }
+      runtime.pageWait = undefined;
+      runtime.cancelWaits = [];
+      runtime.waitingFor = '';
+      if (runtime.isFrozen) hold?.release();
+      else runtime.pageHold = hold;
+      task.state = 'running';
+      this.#makeReady(task);
+    });
+  }
+
+  #releaseHold(runtime: TaskRuntime): void {
+    const hold = runtime.pageHold;
+    runtime.pageHold = undefined;
+    hold?.release();
+  }
+
   #cancelWaits(runtime: TaskRuntime): void {
     for (const cancel of runtime.cancelWaits) cancel();
     runtime.cancelWaits = [];
@@ -733,6 +881,15 @@ function mayDeliver(task: Task): boolean {
   if (hasDeliverableSignal(task)) return true;
   const timers = task.get(SIGNAL_SLOT).itimers;
   return timers[ITIMER_VIRTUAL].deadlineNs !== 0 || timers[ITIMER_PROF].deadlineNs !== 0;
+}
+
+/** A handler's outcome, or a fault when one of its user copies met an absent page. */
+function withUserFaults(
+  space: { takeUserFaults(): readonly AbsentPage[] },
+  outcome: SyscallOutcome,
+): CallOutcome {
+  const pages = space.takeUserFaults();
+  return pages.length > 0 ? { kind: 'fault', pages } : outcome;
 }
 
 // The handler may have ended the task (exit_group): re-read its state.

@@ -2,6 +2,7 @@
 // again after a wake-up, and the registrations that wake it.
 import type { SyscallEntry } from '@krg/epm-core';
 import { TaskSlot } from '@krg/epm-core';
+import type { AbsentPage, PageHold } from '@krg/mm-ghost';
 import type { Timer } from '@krg/sim-engine';
 
 export interface TaskRuntime {
@@ -20,6 +21,16 @@ export interface TaskRuntime {
     | undefined;
   /** Frozen: never scheduled until thawed; its state is consistent for export. */
   isFrozen: boolean;
+  /**
+   * Pages a fault (an instruction's, or a system call's user copy) waits
+   * for while the task sleeps: brought in by a background job, so the
+   * node's CPU runs other tasks meanwhile. `isStarted` once the job runs.
+   */
+  pageWait: { readonly pages: readonly AbsentPage[]; isStarted: boolean } | undefined;
+  /** The pages that job brought in, held until the access that faulted has run. */
+  pageHold: PageHold | undefined;
+  /** Fault rounds in a row whose pages KDDM could not bring (their owner crashed). */
+  pageFailures: number;
 }
 
 export const RUNTIME_SLOT = new TaskSlot<TaskRuntime>('runtime');
@@ -32,5 +43,8 @@ export function newRuntime(): TaskRuntime {
     waitingFor: '',
     freezeRequest: undefined,
     isFrozen: false,
+    pageWait: undefined,
+    pageHold: undefined,
+    pageFailures: 0,
   };
 }

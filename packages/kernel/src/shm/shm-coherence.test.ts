@@ -13,7 +13,14 @@
 // are gone. A failure prints its seed; KRG_SEED=<n> replays one seed,
 // SHM_COHERENCE_RUNS=<n> runs more.
 import { ROOT_CREDENTIALS } from '@krg/epm-core';
-import { AddressSpace, IPC_PRIVATE, PAGE_BYTES, ShmNode, type ShmCaller } from '@krg/mm-ghost';
+import {
+  AddressSpace,
+  IPC_PRIVATE,
+  PAGE_BYTES,
+  ShmNode,
+  type PageHold,
+  type ShmCaller,
+} from '@krg/mm-ghost';
 import { DEFAULT_COST_MODEL, Rng, SimEngine } from '@krg/sim-engine';
 import { describe, test } from 'vitest';
 import { Fabric, type FabricNode } from '../cluster/fabric.js';
@@ -40,19 +47,32 @@ function newProcess(name: string, node: number, space: AddressSpace, base: numbe
   return { name, node, space, base, tlb };
 }
 
-/** One CPU access as the hart makes it: the cached page, else `page`, else a fault and a retry. */
-async function pageFor(p: Process, address: number, isWrite: boolean): Promise<Uint8Array> {
+/**
+ * One CPU access as the hart makes it: the cached page, else `page`, else a
+ * fault that holds the page until the access has run (`done`, called by the
+ * caller after its access, as the kernel releases after the instruction).
+ */
+async function pageFor(
+  p: Process,
+  address: number,
+  isWrite: boolean,
+): Promise<{ bytes: Uint8Array; done: () => void }> {
   const index = Math.floor(address / PAGE_BYTES);
+  const access = isWrite ? 'write' : 'read';
+  let hold: PageHold | undefined;
   for (let attempt = 0; attempt < FAULT_RETRIES_MAX; attempt++) {
+    const done = (): void => hold?.release();
     const cached = p.tlb.get(index);
-    if (cached !== undefined && (!isWrite || cached.isWrite)) return cached.bytes;
-    const bytes = p.space.page(index, isWrite ? 'write' : 'read');
+    if (cached !== undefined && (!isWrite || cached.isWrite)) return { bytes: cached.bytes, done };
+    const bytes = p.space.page(index, access);
     if (bytes !== undefined) {
       p.tlb.set(index, { bytes, isWrite });
-      return bytes;
+      return { bytes, done };
     }
-    const resolved = await p.space.resolveFault(address, isWrite ? 'write' : 'read');
-    if (!resolved) throw new Error(`${p.name}: a shm fault at ${address} was not resolved`);
+    hold?.release();
+    const absent = p.space.absentPages(address, 1, access);
+    if (absent.length === 0) throw new Error(`${p.name}: a shm fault at ${address} is not absent`);
+    hold = await p.space.holdPages(absent);
   }
   throw new Error(`${p.name}: no progress after ${FAULT_RETRIES_MAX} faults at ${address}`);
 }
@@ -71,7 +91,6 @@ async function runSeed(seed: number): Promise<void> {
       new ShmNode({
         kddm: booted.kddm,
         spawn: (name, work) => void booted.rpc.scope.spawn(name, work),
-        later: (work) => void booted.rpc.scope.schedule(0, work),
       }),
     );
   }
@@ -122,7 +141,7 @@ async function runSeed(seed: number): Promise<void> {
           await nodes[p.node]!.rpc.scope.sleep(mine.nextInt(40_000));
           const offset = mine.chance(0.8) ? mine.pick(hot) : mine.nextInt(pages * PAGE_BYTES);
           const isWrite = mine.chance(0.4);
-          const bytes = await pageFor(p, p.base + offset, isWrite);
+          const { bytes, done } = await pageFor(p, p.base + offset, isWrite);
           // From here to the end of the access nothing awaits: the access is one instant.
           const at = offset % PAGE_BYTES;
           if (isWrite) {
@@ -136,6 +155,7 @@ async function runSeed(seed: number): Promise<void> {
                 `${p.name} op ${op}: byte ${offset} read ${bytes[at]}, last written ${shadow[offset]}`,
               );
           }
+          done();
         }
         finished++;
       });
@@ -144,10 +164,11 @@ async function runSeed(seed: number): Promise<void> {
     // Every byte of every page, from every process.
     for (const p of processes) {
       for (let page = 0; page < pages; page++) {
-        const bytes = await pageFor(p, p.base + page * PAGE_BYTES, false);
+        const { bytes, done } = await pageFor(p, p.base + page * PAGE_BYTES, false);
         const want = shadow.subarray(page * PAGE_BYTES, (page + 1) * PAGE_BYTES);
         if (Buffer.compare(Buffer.from(bytes), Buffer.from(want)) !== 0)
           failures.push(`${p.name}: page ${page} differs at the end`);
+        done();
       }
     }
     const stat = await shm[nodeCount - 1]!.stat(CALLER, shmId);

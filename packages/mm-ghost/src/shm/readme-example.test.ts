@@ -7,7 +7,6 @@ test('README: two address spaces attached to one segment share its bytes', async
   const shm = new ShmNode({
     kddm: new SingleNodeKddm(),
     spawn: (_name, work) => void work(),
-    later: (work) => work(),
   });
   const caller = { pid: 100, credentials: ROOT_CREDENTIALS, nowS: 0 };
   const created = await shm.get(caller, IPC_PRIVATE, 8192, 0o600);

@@ -30,7 +30,6 @@ function setup() {
   const shm = new ShmNode({
     kddm: new SingleNodeKddm(),
     spawn: (_name, work) => background.push(work),
-    later: (work) => work(),
   });
   const drain = async () => {
     while (background.length > 0) await background.shift()!();
@@ -143,7 +142,7 @@ describe('shmat and shmdt', () => {
     const a = value(await shm.attach(ROOT, space, id, 0, SHM_RDONLY));
     expect(space.page(a / PAGE_BYTES, 'read')).toBeDefined();
     expect(space.page(a / PAGE_BYTES, 'write')).toBeUndefined();
-    expect(await space.resolveFault(a, 'write')).toBe(false);
+    expect(space.absentPages(a, 1, 'write')).toEqual([]);
     expect(space.classifyFault(a, 'write')).toBe('accerr');
     expect(space.map.vmas.find(a)?.prot).toBe(PROT_READ);
     // No VM_MAYWRITE: mprotect cannot make it writable.

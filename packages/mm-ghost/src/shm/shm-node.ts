@@ -88,8 +88,6 @@ export interface ShmNodeOptions {
    * destroyed segment's pages.
    */
   readonly spawn: (name: string, work: () => Promise<void>) => void;
-  /** Runs `work` in a later event of the node's scheduler, at the same instant. */
-  readonly later: (work: () => void) => void;
 }
 
 export type ShmResult<T> =
@@ -101,7 +99,6 @@ const err = (errno: ErrnoName): ShmResult<never> => ({ ok: false, errno });
 export class ShmNode {
   readonly #kddm: ShmKddm;
   readonly #spawn: ShmNodeOptions['spawn'];
-  readonly #later: ShmNodeOptions['later'];
   readonly #descriptors: ShmKddmSet<ShmDescriptor>;
   readonly #keys: ShmKddmSet<ShmKeyEntry>;
   readonly #map: ShmKddmSet<ShmMap>;
@@ -114,7 +111,6 @@ export class ShmNode {
   constructor(options: ShmNodeOptions) {
     this.#kddm = options.kddm;
     this.#spawn = options.spawn;
-    this.#later = options.later;
     const k = this.#kddm;
     k.registerLinker<ShmDescriptor>({ name: DESCRIPTOR_LINKER, firstTouch: freeDescriptor });
     k.registerLinker<ShmKeyEntry>({ name: KEY_LINKER, firstTouch: () => ({ shmId: -1 }) });
@@ -518,13 +514,7 @@ export class ShmNode {
         privateData: { shmId },
       });
     }
-    const pager = new ShmPager(
-      shmId,
-      sizeBytes,
-      set,
-      (_, delta) => this.#noteAttach(shmId, delta),
-      this.#later,
-    );
+    const pager = new ShmPager(shmId, sizeBytes, set, (_, delta) => this.#noteAttach(shmId, delta));
     this.#pagers.set(shmId, pager);
     return pager;
   }

@@ -5,8 +5,9 @@
 // local copy (another node reads it, takes it, or the segment is removed)
 // unmaps it and tells every attached address space, whose CPU then faults
 // again on its next access (the hart's `invalidate`). A fault is resolved by
-// a get (read) or a grab (write), after which the page stays mapped, and
-// cached, until KDDM changes its state: the object is released at once, as
+// a get (read) or a grab (write) that the kernel holds until the access that
+// needed the page has run (so another node cannot take it back first); the
+// page then stays mapped, and cached, until KDDM changes its state, as
 // Kerrighed's page-table entries outlive the get/grab that filled them.
 import type { AccessKind } from '@krg/arch-riscv';
 import { assert } from '@krg/epm-core';
@@ -36,8 +37,6 @@ export class ShmPager {
     readonly pages: ShmKddmSet<Uint8Array>,
     /** Attachments of an address space changed by `delta` (shm_nattch). */
     private readonly onAttachDelta: (pager: ShmPager, delta: number) => void,
-    /** Runs `work` in a later event of the node (at the same simulated instant). */
-    private readonly later: (work: () => void) => void,
   ) {}
 
   /** Pages of the segment (the last one may be partly beyond its size, as on Linux). */
@@ -69,18 +68,26 @@ export class ShmPager {
     return obj;
   }
 
-  /** Resolves a fault: a read fault gets the page, a write fault grabs it (reference §8). */
-  async fault(segPage: number, access: AccessKind): Promise<void> {
+  /**
+   * Resolves a fault: a read fault gets the page, a write fault grabs it
+   * (reference §8), and the page is mapped. KDDM keeps it here (frozen)
+   * until the returned release puts it: the caller releases once the access
+   * that faulted has run, or a request parked on the page could take it
+   * back first and two nodes would livelock.
+   */
+  async hold(segPage: number, access: AccessKind): Promise<() => void> {
     assert(segPage >= 0 && segPage < this.pageCount, 'a fault lies inside the segment');
     const isWrite = access === 'write';
     const obj = isWrite ? await this.pages.grab(segPage) : await this.pages.get(segPage);
     assert(obj !== null, 'a shm page is created on first touch');
     // Map before the put: a request the put lets through unmaps it again.
     this.#map(segPage, obj, isWrite);
-    // The put waits for the next event of the node: the faulting access
-    // runs first (the CPU resumes in this instant), or a request parked on
-    // the page could take it back at once and two nodes would livelock.
-    this.later(() => this.pages.put(segPage));
+    let isReleased = false;
+    return () => {
+      assert(!isReleased, 'a held page is released once');
+      isReleased = true;
+      this.pages.put(segPage);
+    };
   }
 
   /** KDDM changed the local copy's state, or dropped it: unmap it everywhere on this node. */
