@@ -77,12 +77,7 @@ export {
   EXEC_STRING_BYTES_MAX,
   LIFECYCLE_SYSCALLS,
 } from './wait-syscalls.js';
-export {
-  CLOCK_TICKS_PER_SECOND,
-  PROCESS_SYSCALLS,
-  TASK_NICE,
-  encodeRusage,
-} from './process-syscalls.js';
+export { CLOCK_TICKS_PER_SECOND, PROCESS_SYSCALLS, encodeRusage } from './process-syscalls.js';
 export { TaskSlot } from './task-slot.js';
 export { SIGACTION_SLOT } from './sigaction-view.js';
 export { WaitQueue } from './wait-queue.js';
@@ -105,6 +100,17 @@ export type { GhostSection, SectionName } from './ghost-section.js';
 export type { ErrnoName } from './abi/errno.js';
 export type { SignalName, Sigset } from './abi/signals.js';
 export type { WaitStatus } from './abi/wait-status.js';
+export {
+  NICE_MAX,
+  NICE_MIN,
+  NO_PRIORITY,
+  checkPriorityReply,
+  checkPriorityRequest,
+  priorityOnNode,
+  priorityResult,
+  reniceResult,
+} from './priority.js';
+export type { PriorityReply, PriorityRequest, PriorityTarget } from './priority.js';
 export type {
   KernelServices,
   ProcessSelector,

@@ -20,6 +20,14 @@ import {
   type UserMemory,
 } from './syscall.js';
 import { WaitQueue } from './wait-queue.js';
+import {
+  NICE_MAX,
+  NICE_MIN,
+  priorityResult,
+  reniceResult,
+  type PriorityReply,
+  type PriorityTarget,
+} from './priority.js';
 
 /** Clock ticks per second reported to user space (AT_CLKTCK, times). */
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -100,36 +108,54 @@ const PRIO_PROCESS = 0;
 const PRIO_PGRP = 1;
 const PRIO_USER = 2;
 
-/**
- * getpriority: the raw syscall returns 20 − nice (glibc turns it back into
- * the nice value). krg has no setpriority yet, so every process has nice 0;
- * the question still goes where the processes are: one process to its node,
- * a group or a user's processes to every node (ESRCH when none exists).
- */
-function sysGetpriority(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
+/** The processes getpriority and setpriority name, or EINVAL/ESRCH before any is looked for. */
+function priorityTarget(ctx: SyscallContext): PriorityTarget | 'EINVAL' | 'ESRCH' {
   const which = argInt(ctx, 0);
   const who = argInt(ctx, 1);
   const self = ctx.task;
-  const priority = (count: number): SyscallOutcome =>
-    count > 0 ? ret(20 - TASK_NICE) : fail('ESRCH');
+  if (which === PRIO_PROCESS) {
+    if (who < 0) return 'ESRCH';
+    return { kind: 'process', pid: who === 0 ? self.pid : who };
+  }
   if (which === PRIO_PGRP) {
-    if (who < 0) return fail('ESRCH');
-    return answerWith(
-      ctx.kernel.surveyProcesses(self, { kind: 'group', pgid: who === 0 ? self.pgid : who }),
-      priority,
-    );
+    if (who < 0) return 'ESRCH';
+    return { kind: 'group', pgid: who === 0 ? self.pgid : who };
   }
-  if (which === PRIO_USER) {
-    // A uid is unsigned: who is read as such (−1 names uid 4294967295).
-    const uid = who === 0 ? self.credentials.uid : argUint(ctx, 1);
-    return answerWith(ctx.kernel.surveyProcesses(self, { kind: 'user', uid }), priority);
-  }
-  if (which !== PRIO_PROCESS) return fail('EINVAL');
-  if (who < 0) return fail('ESRCH');
-  if (who === 0 || who === self.pid) return ret(20 - TASK_NICE);
-  return ctx.kernel
-    .queryTask(self, who, 'nice')
-    .then((nice) => (nice === 'ESRCH' ? fail('ESRCH') : ret(20 - nice)));
+  // A uid is unsigned: who is read as such (−1 names uid 4294967295).
+  if (which === PRIO_USER)
+    return { kind: 'user', uid: who === 0 ? self.credentials.uid : argUint(ctx, 1) };
+  return 'EINVAL';
+}
+
+function askPriority(
+  ctx: SyscallContext,
+  nice: number | undefined,
+  answer: (replies: readonly PriorityReply[]) => SyscallOutcome,
+): SyscallOutcome | Promise<SyscallOutcome> {
+  const target = priorityTarget(ctx);
+  if (typeof target === 'string') return fail(target);
+  const caller = { uid: ctx.task.credentials.uid, euid: ctx.task.credentials.euid };
+  return answerWith(ctx.kernel.priorityOfProcesses(ctx.task, { target, nice, caller }), answer);
+}
+
+/**
+ * getpriority: the raw syscall returns 20 − the lowest nice value among the
+ * processes named (glibc turns it back into the nice value), ESRCH if none.
+ */
+function sysGetpriority(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
+  return askPriority(ctx, undefined, (replies) => {
+    const r = priorityResult(replies);
+    return r === 'ESRCH' ? fail('ESRCH') : ret(r);
+  });
+}
+
+/** setpriority: every process named gets the nice value, clamped to −20…19. */
+function sysSetpriority(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
+  const nice = Math.min(NICE_MAX, Math.max(NICE_MIN, argInt(ctx, 2)));
+  return askPriority(ctx, nice, (replies) => {
+    const r = reniceResult(replies);
+    return r === 0 ? ret(0) : fail(r);
+  });
 }
 
 /** Applies `f` to an answer that may still be on its way from other nodes. */
@@ -139,9 +165,6 @@ function answerWith<T>(
 ): SyscallOutcome | Promise<SyscallOutcome> {
   return answer instanceof Promise ? answer.then(f) : f(answer);
 }
-
-/** The nice value of every krg process (no setpriority yet). */
-export const TASK_NICE = 0;
 
 /** setsid: a process group leader, or the id of any group of the cluster, cannot start a session. */
 function sysSetsid(ctx: SyscallContext): SyscallOutcome | Promise<SyscallOutcome> {
@@ -329,6 +352,7 @@ export const PROCESS_SYSCALLS: readonly SyscallEntry[] = [
   { nr: 96, name: 'set_tid_address', handler: sysSetTidAddress },
   { nr: 98, name: 'futex', handler: sysFutex },
   { nr: 99, name: 'set_robust_list', handler: sysSetRobustList },
+  { nr: 140, name: 'setpriority', handler: sysSetpriority },
   { nr: 141, name: 'getpriority', handler: sysGetpriority },
   { nr: 148, name: 'getresuid', handler: sysGetresuid },
   { nr: 150, name: 'getresgid', handler: sysGetresgid },

@@ -26,6 +26,7 @@ export interface SignalInfo {
   readonly child?: { readonly status: number; readonly userNs: number; readonly systemNs: number };
 }
 import type { MappableFiles } from './mappable-file.js';
+import type { PriorityReply, PriorityRequest } from './priority.js';
 import type { Task } from './task.js';
 import type { TaskChange } from './task-hooks.js';
 import type { WaitQueue } from './wait-queue.js';
@@ -115,6 +116,15 @@ export interface KernelServices {
    * when the caller's node is the only one up.
    */
   surveyProcesses(caller: Task, selector: ProcessSelector): number | Promise<number>;
+  /**
+   * getpriority/setpriority on the processes `request` names, served where
+   * they run (priority.ts): one process on its node (at once on the
+   * caller's), a group or a user's on every live node. One reply per node asked.
+   */
+  priorityOfProcesses(
+    caller: Task,
+    request: PriorityRequest,
+  ): readonly PriorityReply[] | Promise<readonly PriorityReply[]>;
   /** The files a task may map (mmap of a descriptor), as the file table's owner presents them. */
   readonly files: MappableFiles;
   /** Replaces the task's program (execve); 'ok' or why not, with the task untouched. */

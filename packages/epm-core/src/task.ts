@@ -46,6 +46,8 @@ export class Task {
   exitSignal: number;
   /** The task called execve since fork (setpgid by the parent is then EACCES). */
   hasExeced = false;
+  /** The nice value (−20…19; setpriority): kept across fork, exec and checkpoint. */
+  nice = 0;
 
   readonly #slots = new Map<TaskSlot<unknown>, unknown>();
 

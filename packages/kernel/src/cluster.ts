@@ -62,6 +62,7 @@ import {
   clusterPs,
   queryTask,
   registerProcessView,
+  routePriority,
   surveyProcesses,
   type PsRow,
 } from './cluster/process-view.js';
@@ -170,6 +171,8 @@ export class Cluster {
       kddmOf: (task) => this.#node(task.node).kddm,
       taskChanged: (task, change) => this.#node(task.node).taskChanged(task, change),
       queryTask: (caller, pid, what) => queryTask(this.#node(caller.node), pid, what),
+      priorityOfProcesses: (caller, request) =>
+        routePriority(this.#node(caller.node), this.#liveNodes(), request),
       surveyProcesses: (caller, selector) =>
         surveyProcesses(this.#node(caller.node), this.#liveNodes(), selector),
       execTask: (task, path, argv, envp) =>

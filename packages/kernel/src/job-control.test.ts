@@ -15,6 +15,7 @@ const SIGUSR1 = 10;
 const SIGTERM = 15;
 const SIGCONT = 18;
 const SIGSTOP = 19;
+const SIGTSTP = 20;
 const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
 const restart: EpmAction = {
   type: 'restart',
@@ -87,5 +88,27 @@ describe('RLIMIT_SIGPENDING', () => {
       'queue: limit=5 queued=5 refused=EAGAIN kill=0 in-order=1 kill-sender=0\n',
     );
     expect(q.status()).toBe(0);
+  });
+});
+
+describe('an orphaned process group spread over nodes', () => {
+  test('SIGTSTP is discarded until a member on another node anchors the group', async () => {
+    const cluster = new Cluster({ nodes: 3, seed: 11 });
+    // Both started by their node's init: nobody anchors the group yet.
+    const leader = startGuest(cluster, 0, 'sig-group', ['count']);
+    const far = startGuest(cluster, 2, 'sig-group', ['count', String(leader.task.pid)]);
+    await cluster.run();
+    expect(await send(cluster, 1, far.task.pid, SIGTSTP)).toBe('send: 0\n');
+    expect(far.task.state).toBe('sleeping');
+    // A child on node 0 joins the group; its parent, in another group of the
+    // same session, anchors it: the group on node 2 is no longer orphaned.
+    const adopter = startGuest(cluster, 0, 'sig-group', ['adopt', String(leader.task.pid)]);
+    await cluster.run();
+    expect(await send(cluster, 1, far.task.pid, SIGTSTP)).toBe('send: 0\n');
+    expect(far.task.state).toBe('stopped');
+    expect(await send(cluster, 1, far.task.pid, SIGCONT)).toBe('send: 0\n');
+    expect(await send(cluster, 1, -leader.task.pid, SIGTERM)).toBe('send: 0\n');
+    for (const m of [leader, far]) expect(m.stdout()).toBe('count: setpgid=0 usr1=0 usr2=0\n');
+    expect(adopter.stdout()).toBe('count: setpgid=0 usr1=0 usr2=0\nadopt: child exited\n');
   });
 });

@@ -14,6 +14,11 @@
  *   sig-group limits PID PGID prlimit64 on PID (set and read back RLIMIT_NOFILE,
  *                             a bad resource), getpriority of group PGID, of a
  *                             group nobody is in and of the caller's user.
+ *   sig-group adopt LEADER    forks a counter that joins LEADER's group: the
+ *                             forking process, in another group of the same
+ *                             session, keeps that group from being orphaned.
+ *   sig-group nice PID PGID   setpriority/getpriority of PID, of group PGID, of
+ *                             the caller's user (only under a krg init).
  *   sig-group queue N         RLIMIT_SIGPENDING N: sigqueue to itself until
  *                             refused (EAGAIN), then a kill of another RT
  *                             signal (delivered without its sender).
@@ -29,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,6 +158,43 @@ static int count(pid_t leader) {
   return 0;
 }
 
+static int adopt(pid_t leader) {
+  pid_t c = fork();
+  if (c == 0) return count(leader);
+  int st;
+  if (waitpid(c, &st, 0) != c) return 3;
+  printf("adopt: child %s\n", WIFEXITED(st) ? "exited" : "killed");
+  return 0;
+}
+
+static int nice_mode(pid_t pid, pid_t pgid) {
+  /* PRIO_USER renices every process of the user: never on a host. */
+  if (getppid() != 1) {
+    printf("nice: only runs under a krg cluster's init\n");
+    return 2;
+  }
+  int process = setpriority(PRIO_PROCESS, pid, 5) == 0 ? 0 : errno;
+  errno = 0;
+  int process_now = getpriority(PRIO_PROCESS, pid);
+  int group = setpriority(PRIO_PGRP, pgid, 7) == 0 ? 0 : errno;
+  errno = 0;
+  int group_now = getpriority(PRIO_PGRP, pgid);
+  int nobody = setpriority(PRIO_PROCESS, 0x7ffffff0, 1) == 0 ? 0 : errno;
+  int bad = setpriority(9, 0, 1) == 0 ? 0 : errno;
+  int clamp = setpriority(PRIO_PROCESS, 0, 100) == 0 ? 0 : errno;
+  errno = 0;
+  int clamp_now = getpriority(PRIO_PROCESS, 0);
+  int user = setpriority(PRIO_USER, 0, -3) == 0 ? 0 : errno;
+  errno = 0;
+  int user_now = getpriority(PRIO_USER, 0);
+  int after = getpriority(PRIO_PROCESS, pid);
+  printf("nice: process=%s now=%d group=%s now=%d no-process=%s bad-which=%s clamp=%s now=%d "
+         "user=%s now=%d process-now=%d\n",
+         err(process), process_now, err(group), group_now, err(nobody), err(bad), err(clamp),
+         clamp_now, err(user), user_now, after);
+  return 0;
+}
+
 static int queue(int limit) {
   struct rlimit r = {(rlim_t)limit, (rlim_t)limit};
   if (setrlimit(RLIMIT_SIGPENDING, &r) != 0) return 3;
@@ -212,13 +255,16 @@ static int limits(pid_t pid, pid_t pgid) {
 }
 
 int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "adopt") == 0) return adopt(atoi(argv[2]));
+  if (argc >= 4 && strcmp(argv[1], "nice") == 0) return nice_mode(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "queue") == 0) return queue(atoi(argv[2]));
   if (argc >= 4 && strcmp(argv[1], "limits") == 0) return limits(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "lead") == 0) return lead(atoi(argv[2]));
   if (argc >= 4 && strcmp(argv[1], "member") == 0) return member(atoi(argv[2]), atoi(argv[3]));
   if (argc >= 2 && strcmp(argv[1], "count") == 0) return count(argc >= 3 ? atoi(argv[2]) : 0);
   if (argc >= 4 && strcmp(argv[1], "send") == 0) return send(atoi(argv[2]), atoi(argv[3]));
-  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | limits PID PGID | queue N | "
+  fprintf(stderr, "usage: sig-group lead N | member LEADER I | count [LEADER] | adopt LEADER | "
+                  "limits PID PGID | nice PID PGID | queue N | "
                   "send PID SIG\n");
   return 2;
 }

@@ -4,9 +4,14 @@
 // answers; a question about one process (getpgid, getsid, getpriority) is
 // routed through its task object's `node` to the node that runs it.
 import {
-  TASK_NICE,
   TASK_NODE_NONE,
   TASK_SET_ID,
+  NO_PRIORITY,
+  checkPriorityReply,
+  checkPriorityRequest,
+  priorityOnNode,
+  type PriorityReply,
+  type PriorityRequest,
   type ProcessSelector,
   type Task,
   type TaskObject,
@@ -165,7 +170,7 @@ function answerLocally(task: Task, what: TaskQuery): number {
     case 'sid':
       return task.sid;
     case 'nice':
-      return TASK_NICE;
+      return task.nice;
   }
 }
 
@@ -282,9 +287,55 @@ export function surveyProcesses(
   });
 }
 
+/** krg-rpc service id of getpriority/setpriority on other nodes ("PR"). */
+export const PRIORITY_SERVICE = 0x5052;
+
+/**
+ * getpriority/setpriority where the processes run: one process on its node
+ * (at once here, else where its task object says, over RPC), a group or a
+ * user's processes on every live node. A node that dies before it answers
+ * has none of them.
+ */
+export function routePriority(
+  kernel: NodeKernel,
+  liveNodes: readonly number[],
+  request: PriorityRequest,
+): readonly PriorityReply[] | Promise<readonly PriorityReply[]> {
+  const here = (): PriorityReply => priorityOnNode(kernel.tasks(), request);
+  const target = request.target;
+  if (target.kind === 'process') {
+    if (kernel.task(target.pid) !== undefined) return [here()];
+    return locateProcess(kernel, target.pid).then(async (node) => {
+      if (node === undefined) return [NO_PRIORITY];
+      try {
+        return [
+          checkPriorityReply(await kernel.rpc.call(PRIORITY_SERVICE, node, request)) ?? NO_PRIORITY,
+        ];
+      } catch (e) {
+        if (e instanceof RpcError) return [NO_PRIORITY];
+        throw e;
+      }
+    });
+  }
+  const others = liveNodes.filter((n) => n !== kernel.id);
+  if (others.length === 0) return [here()];
+  return kernel.rpc.callMany(PRIORITY_SERVICE, others, request).then((outcomes) => {
+    const replies = [...outcomes.values()].map(
+      (o) => (o.isOk ? checkPriorityReply(o.value) : undefined) ?? NO_PRIORITY,
+    );
+    return [...replies, here()];
+  });
+}
+
 /** Offers this node's part of the view to the others (at boot). */
 export function registerProcessView(kernel: NodeKernel): void {
   kernel.rpc.register(PS_SERVICE, async () => (await localPs(kernel)).map(toWire));
+  kernel.rpc.register(PRIORITY_SERVICE, (args) => {
+    const request = checkPriorityRequest(args);
+    return Promise.resolve(
+      request === undefined ? NO_PRIORITY : priorityOnNode(kernel.tasks(), request),
+    );
+  });
   kernel.rpc.register(SURVEY_SERVICE, (args) => {
     const selector = checkSelector(args);
     return Promise.resolve(selector === undefined ? 0 : countLocally(kernel, selector));

@@ -99,6 +99,18 @@ describe('kill of one process, a group and −1 from a random node', () => {
         'limits: set=0 old=1024/4096 get=0 now=100/4096 bad-resource=EINVAL no-process=ESRCH\n' +
           'priority: group=0/0 empty-group=ESRCH user=0/0\n',
       );
+      // getpriority/setpriority of a process, a group and the user, wherever they run.
+      const nice = startGuest(cluster, place(), 'sig-group', [
+        'nice',
+        String(one.task.pid),
+        String(leader.task.pid),
+      ]);
+      await cluster.run();
+      expect(nice.stdout(), where).toBe(
+        'nice: process=0 now=5 group=0 now=7 no-process=ESRCH bad-which=EINVAL clamp=0 now=19 ' +
+          'user=0 now=-3 process-now=-3\n',
+      );
+      for (const t of cluster.tasks()) expect(t.nice, where).toBe(-3);
       expect(one.task.get(SIGNAL_SLOT).rlimits[RLIMIT_NOFILE], where).toEqual({
         soft: 100n,
         hard: 4096n,

@@ -350,6 +350,7 @@ export class NodeKernel {
       comm: parent.comm,
       exitSignal,
     });
+    child.nice = parent.nice;
     const acc = newAccounting(this.scope.nowNs, parent.get(ACCOUNTING_SLOT).exePath);
     child.set(ACCOUNTING_SLOT, acc);
     child.set(CHILD_EVENTS_SLOT, new WaitQueue());

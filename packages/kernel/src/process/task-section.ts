@@ -95,6 +95,7 @@ export const TASK_SECTION: GhostSection<Task, KernelImportTarget> = {
       // Job control: a stopped task comes back stopped (SIGCONT resumes
       // it), and a change its parent has not waited for is still reported.
       isStopped: task.state === 'stopped',
+      nice: task.nice,
       jobControl: task.jobControl ?? null,
       pending:
         runtime.pendingSyscall === undefined
@@ -142,6 +143,8 @@ export const TASK_SECTION: GhostSection<Task, KernelImportTarget> = {
     if (rec.isStopped !== undefined && typeof rec.isStopped !== 'boolean')
       throw new ProcessImportFailed('task', 'isStopped a boolean', typeof rec.isStopped);
     if (rec.isStopped === true) task.state = 'stopped';
+    // Absent in older ghosts: 0, the only value there was.
+    if (rec.nice !== undefined) task.nice = intField(r, 'nice', 'task', -20, 19);
     task.jobControl = readJobControl(rec.jobControl);
     const acc = newAccounting(target.node.scope.nowNs, rec.exePath);
     acc.instret = intField(r, 'instret', 'task', 0, Number.MAX_SAFE_INTEGER);
