@@ -304,6 +304,8 @@ export function routePriority(
   const here = (): PriorityReply => priorityOnNode(kernel.tasks(), request);
   const target = request.target;
   if (target.kind === 'process') {
+    // pid 1 is the caller's own node's init (node-local, never a cluster PID).
+    if (target.pid === 1) return [priorityOnNode([kernel.init], request)];
     if (kernel.task(target.pid) !== undefined) return [here()];
     return locateProcess(kernel, target.pid).then(async (node) => {
       if (node === undefined) return [NO_PRIORITY];
