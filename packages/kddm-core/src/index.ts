@@ -37,6 +37,7 @@ export {
   MAX_RECOVERY_QUEUED_MESSAGES,
   MAX_HELD_OPERATIONS,
   MAX_REJOIN_WAIT_NS,
+  MAX_FRAMES_BEFORE_ATTACH,
 } from './limits.js';
 export { isNodeId, checkNodeId } from './node-id.js';
 export type { NodeId } from './node-id.js';

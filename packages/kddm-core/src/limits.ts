@@ -57,3 +57,6 @@ export const MAX_HELD_OPERATIONS = 1 << 16;
  * above a failure-detection delay plus a message delay.
  */
 export const MAX_REJOIN_WAIT_NS = 1_000_000_000;
+
+/** Frames a krg-rpc binding keeps for its KddmNode before `attach` (more are dropped and counted). */
+export const MAX_FRAMES_BEFORE_ATTACH = 1 << 16;

@@ -8,6 +8,7 @@
 // server with an rpc_synchro of one per sender for the same reason).
 import { RpcPeerDown, type RpcNode } from '@krg/krg-rpc';
 import { KddmBadMessage } from './errors.js';
+import { MAX_FRAMES_BEFORE_ATTACH } from './limits.js';
 import { type NodeId } from './node-id.js';
 import { type KddmEndpoint, type KddmTransport } from './transport.js';
 
@@ -23,6 +24,8 @@ export interface KddmRpcBinding {
   readonly badMessages: number;
   /** Messages to a node that was down, dropped as the transport contract says. */
   readonly droppedToDownNodes: number;
+  /** Frames that arrived before `attach` beyond MAX_FRAMES_BEFORE_ATTACH, dropped. */
+  readonly droppedBeforeAttach: number;
 }
 
 /** Bind KDDM to one krg-rpc node: registers the KDDM service (bytes casts) on it. */
@@ -30,10 +33,12 @@ export function kddmOverRpc(node: RpcNode, serviceId: number = KDDM_RPC_SERVICE)
   let endpoint: KddmEndpoint | undefined;
   let badMessages = 0;
   let droppedToDownNodes = 0;
+  let droppedBeforeAttach = 0;
   const queued: { from: NodeId; frame: Uint8Array }[] = [];
   node.registerBytes(serviceId, (from, frame) => {
     if (endpoint === undefined) {
-      queued.push({ from, frame });
+      if (queued.length < MAX_FRAMES_BEFORE_ATTACH) queued.push({ from, frame });
+      else droppedBeforeAttach++;
       return;
     }
     try {
@@ -75,6 +80,9 @@ export function kddmOverRpc(node: RpcNode, serviceId: number = KDDM_RPC_SERVICE)
     },
     get droppedToDownNodes() {
       return droppedToDownNodes;
+    },
+    get droppedBeforeAttach() {
+      return droppedBeforeAttach;
     },
   };
 }
