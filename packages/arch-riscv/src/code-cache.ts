@@ -8,7 +8,7 @@ import { BLOCK_CACHE_SLOTS, DECODED_BLOCKS_MAX, PAGE_SIZE_BYTES } from './limits
 import type { CompiledBlock } from './block-compiler.js';
 import type { Op } from './op.js';
 
-const SLOT_MASK = BLOCK_CACHE_SLOTS - 1;
+export const SLOT_MASK = BLOCK_CACHE_SLOTS - 1;
 
 export class Block {
   constructor(
@@ -18,12 +18,20 @@ export class Block {
     readonly endPc: number,
     /** Page indices the block's bytes come from (one, or two for a straddling instruction). */
     readonly pageIndices: readonly number[],
-  ) {}
+  ) {
+    this.trace = ops;
+  }
 
   /** Times the block was interpreted; at BLOCK_HOT_RUNS it is compiled. */
   runs = 0;
-  /** The block as one JavaScript function, once it is hot. */
+  /** The block's trace as one JavaScript function, once it is hot. */
   compiled: CompiledBlock | undefined = undefined;
+  /**
+   * The ops the compiled function runs: this block's, then those of the
+   * blocks it continues into (block-compiler.ts); an op's position here is
+   * the number of instructions the function retired before it.
+   */
+  trace: readonly Op[];
 }
 
 /** Slot of the direct-mapped cache for a pc (ToUint32 keeps the low bits of any pc). */
@@ -38,6 +46,12 @@ export class CodeCache {
   );
   readonly #pages = new Map<number, Map<number, Block>>();
   #blockCount = 0;
+  /**
+   * Counts invalidations. A compiled trace reads it before and after an op
+   * that may write memory and leaves when it changed, so code written by the
+   * trace itself is seen from the next instruction on (as qemu does).
+   */
+  epoch = 0;
   /** Called with a page index when the page gets its first block. */
   onCodePage: (pageIndex: number) => void = () => {};
 
@@ -47,6 +61,11 @@ export class CodeCache {
 
   hasPage(pageIndex: number): boolean {
     return this.#pages.has(pageIndex);
+  }
+
+  /** The block starting at pc, if decoded, without touching the front cache. */
+  peek(pc: number): Block | undefined {
+    return this.#pages.get(Math.floor(pc / PAGE_SIZE_BYTES))?.get(pc);
   }
 
   /** The block starting at pc, from the page tables (refilling its slot), if decoded. */
@@ -75,6 +94,7 @@ export class CodeCache {
   invalidatePage(pageIndex: number): void {
     const table = this.#pages.get(pageIndex);
     if (table === undefined) return;
+    this.epoch++;
     for (const block of table.values()) this.#drop(block);
   }
 
@@ -84,6 +104,7 @@ export class CodeCache {
   }
 
   flush(): void {
+    this.epoch++;
     this.#pages.clear();
     this.slots.fill(undefined);
     this.#blockCount = 0;

@@ -7,7 +7,7 @@
 //   - counts retired instructions exactly, and
 //   - turns a trap thrown by an op into "this instruction did not happen":
 //     pc stays at it and it is not counted.
-import { Block, blockSlot } from './code-cache.js';
+import { Block, SLOT_MASK } from './code-cache.js';
 import { type Cpu, STOP_NONE } from './cpu.js';
 import { decodeInsn } from './decoder.js';
 import { compileBlock } from './block-compiler.js';
@@ -26,60 +26,88 @@ export const EXIT_TRAP = 2; // an op or the fetch threw c.trap
  * counts every retired instruction.
  */
 export function execute(c: Cpu, budget: number): number {
-  const slots = c.code.slots;
+  const code = c.code;
   let left = budget;
   while (left > 0) {
+    left = runCompiled(c, left);
+    if (left < 0) return left === RAN_STOP ? EXIT_STOP : EXIT_TRAP;
+    if (left === 0) break;
     const pc = c.pc;
-    let block = slots[blockSlot(pc)];
-    if (block === undefined || block.pc !== pc) {
-      block = c.code.find(pc);
-      if (block === undefined) {
-        try {
-          block = decodeBlock(c, pc);
-        } catch (e) {
-          if (e !== c.trap) throw e;
-          return EXIT_TRAP;
-        }
+    let block = code.find(pc);
+    if (block === undefined) {
+      try {
+        block = decodeBlock(c, pc);
+      } catch (e) {
+        if (e !== c.trap) throw e;
+        return EXIT_TRAP;
       }
     }
+    if (block.compiled !== undefined && block.trace.length <= left) continue;
+    // Interpreted: the block's ops in order, at most `left` of them. A write
+    // to code (the epoch moves) ends the block after the writing op, as it
+    // ends a compiled trace.
     const ops = block.ops;
-    const compiled = block.compiled;
+    const n = ops.length <= left ? ops.length : left;
+    const epoch = code.epoch;
     c.pc = block.endPc;
-    if (compiled !== undefined && ops.length <= left) {
-      try {
-        compiled(c);
-      } catch (e) {
-        // Anything thrown (a trap, or a bug in a GuestMemory) leaves the hart
-        // at the instruction that threw, with what retired before it counted.
-        c.pc = ops[c.faultIndex]!.pc;
-        c.instret += c.faultIndex;
-        if (e !== c.trap) throw e;
-        return EXIT_TRAP;
+    let i = 0;
+    try {
+      while (i < n) {
+        const o = ops[i]!;
+        o.exec(c, o);
+        i++;
+        if (code.epoch !== epoch && i < ops.length) break;
       }
-      c.instret += ops.length;
-      left -= ops.length;
-    } else {
-      const n = ops.length <= left ? ops.length : left;
-      let i = 0;
-      try {
-        for (; i < n; i++) {
-          const o = ops[i]!;
-          o.exec(c, o);
-        }
-      } catch (e) {
-        c.pc = ops[i]!.pc;
-        c.instret += i;
-        if (e !== c.trap) throw e;
-        return EXIT_TRAP;
-      }
-      if (n < ops.length) c.pc = ops[n]!.pc;
-      c.instret += n;
-      left -= n;
-      if (++block.runs === BLOCK_HOT_RUNS && c.isCompiling) block.compiled = compileBlock(block);
+    } catch (e) {
+      c.pc = ops[i]!.pc;
+      c.instret += i;
+      if (e !== c.trap) throw e;
+      return EXIT_TRAP;
     }
+    if (i < ops.length) c.pc = ops[i]!.pc;
+    c.instret += i;
+    left -= i;
+    if (++block.runs === BLOCK_HOT_RUNS && c.isCompiling)
+      block.compiled = compileBlock(block, code);
     if (c.stop !== STOP_NONE) return EXIT_STOP;
   }
   return EXIT_BUDGET;
+}
+
+const RAN_STOP = -1;
+const RAN_TRAP = -2;
+
+/**
+ * Runs compiled traces found through the direct-mapped cache while they fit
+ * the budget. Returns the budget left when the next block is not there, not
+ * compiled or larger than what is left (the caller takes over), RAN_STOP
+ * after a stop (ecall) and RAN_TRAP after a trap.
+ */
+function runCompiled(c: Cpu, budget: number): number {
+  const slots = c.code.slots;
+  let left = budget;
+  let block: Block | undefined;
+  try {
+    for (;;) {
+      const pc = c.pc;
+      block = slots[(pc >>> 1) & SLOT_MASK];
+      if (block === undefined || block.pc !== pc) return left;
+      const compiled = block.compiled;
+      if (compiled === undefined || block.trace.length > left) return left;
+      const retired = compiled(c, left);
+      c.instret += retired;
+      left -= retired;
+      if (c.stop !== STOP_NONE) return RAN_STOP;
+      if (left === 0) return 0;
+    }
+  } catch (e) {
+    // Anything thrown (a trap, or a bug in a GuestMemory) leaves the hart
+    // at the instruction that threw, with what retired before it counted.
+    c.pc = block!.trace[c.faultIndex]!.pc;
+    c.instret += c.faultIndex;
+    if (e !== c.trap) throw e;
+    return RAN_TRAP;
+  }
 }
 
 /**

@@ -79,6 +79,14 @@ export const BLOCK_INSNS_MAX = 64;
  */
 export const BLOCK_HOT_RUNS = 16;
 
+/**
+ * Instructions one compiled trace may hold: a hot block and the decoded
+ * blocks it continues into on the same page (through a not-taken branch or
+ * a direct jump). Bounds the size of the generated function (the engine
+ * optimizes small functions sooner) and the latency of a budget check.
+ */
+export const TRACE_INSNS_MAX = 64;
+
 /** Slots of the direct-mapped block cache in front of the per-page block tables. */
 export const BLOCK_CACHE_SLOTS = 1 << 14;
 

@@ -28,12 +28,15 @@ export function pageIndexOf(lo: number, hi: number): number {
 }
 
 export class Mmu {
-  readonly #readTagLo = new Int32Array(TLB_ENTRIES).fill(NO_TAG);
-  readonly #readTagHi = new Int32Array(TLB_ENTRIES);
-  readonly #readView: DataView[] = new Array<DataView>(TLB_ENTRIES).fill(EMPTY_VIEW);
-  readonly #writeTagLo = new Int32Array(TLB_ENTRIES).fill(NO_TAG);
-  readonly #writeTagHi = new Int32Array(TLB_ENTRIES);
-  readonly #writeView: DataView[] = new Array<DataView>(TLB_ENTRIES).fill(EMPTY_VIEW);
+  // The TLB arrays are public to the block compiler only: compiled blocks
+  // inline the hit path of loads and stores (src/isa/rv64i-templates.ts) and
+  // call the methods below on a miss. Nothing else writes them.
+  readonly readTagLo = new Int32Array(TLB_ENTRIES).fill(NO_TAG);
+  readonly readTagHi = new Int32Array(TLB_ENTRIES);
+  readonly readView: DataView[] = new Array<DataView>(TLB_ENTRIES).fill(EMPTY_VIEW);
+  readonly writeTagLo = new Int32Array(TLB_ENTRIES).fill(NO_TAG);
+  readonly writeTagHi = new Int32Array(TLB_ENTRIES);
+  readonly writeView: DataView[] = new Array<DataView>(TLB_ENTRIES).fill(EMPTY_VIEW);
   // Bytes of an access that straddles two pages.
   readonly #bounce = new DataView(new ArrayBuffer(8));
 
@@ -52,8 +55,8 @@ export class Mmu {
 
   loadU8(lo: number, hi: number): number {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
-    if (this.#readTagLo[i] === (lo & PAGE_BASE_MASK) && this.#readTagHi[i] === hi) {
-      return this.#readView[i]!.getUint8(lo & OFFSET_MASK);
+    if (this.readTagLo[i] === (lo & PAGE_BASE_MASK) && this.readTagHi[i] === hi) {
+      return this.readView[i]!.getUint8(lo & OFFSET_MASK);
     }
     return this.#loadSlow(lo, hi, 1);
   }
@@ -62,11 +65,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#readTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#readTagHi[i] === hi &&
+      this.readTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.readTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 2
     ) {
-      return this.#readView[i]!.getUint16(offset, true);
+      return this.readView[i]!.getUint16(offset, true);
     }
     return this.#loadSlow(lo, hi, 2);
   }
@@ -76,11 +79,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#readTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#readTagHi[i] === hi &&
+      this.readTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.readTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 4
     ) {
-      return this.#readView[i]!.getInt32(offset, true);
+      return this.readView[i]!.getInt32(offset, true);
     }
     return this.#loadSlow(lo, hi, 4);
   }
@@ -90,11 +93,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#readTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#readTagHi[i] === hi &&
+      this.readTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.readTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 8
     ) {
-      const view = this.#readView[i]!;
+      const view = this.readView[i]!;
       this.hi = view.getInt32(offset + 4, true);
       return view.getInt32(offset, true);
     }
@@ -105,8 +108,8 @@ export class Mmu {
 
   store8(lo: number, hi: number, value: number): void {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
-    if (this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.#writeTagHi[i] === hi) {
-      this.#writeView[i]!.setUint8(lo & OFFSET_MASK, value);
+    if (this.writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.writeTagHi[i] === hi) {
+      this.writeView[i]!.setUint8(lo & OFFSET_MASK, value);
       return;
     }
     this.#storeSlow(lo, hi, 1, value, 0);
@@ -116,11 +119,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#writeTagHi[i] === hi &&
+      this.writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.writeTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 2
     ) {
-      this.#writeView[i]!.setUint16(offset, value, true);
+      this.writeView[i]!.setUint16(offset, value, true);
       return;
     }
     this.#storeSlow(lo, hi, 2, value, 0);
@@ -130,11 +133,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#writeTagHi[i] === hi &&
+      this.writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.writeTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 4
     ) {
-      this.#writeView[i]!.setInt32(offset, value, true);
+      this.writeView[i]!.setInt32(offset, value, true);
       return;
     }
     this.#storeSlow(lo, hi, 4, value, 0);
@@ -144,11 +147,11 @@ export class Mmu {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     const offset = lo & OFFSET_MASK;
     if (
-      this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
-      this.#writeTagHi[i] === hi &&
+      this.writeTagLo[i] === (lo & PAGE_BASE_MASK) &&
+      this.writeTagHi[i] === hi &&
       offset <= PAGE_SIZE_BYTES - 8
     ) {
-      const view = this.#writeView[i]!;
+      const view = this.writeView[i]!;
       view.setInt32(offset, valueLo, true);
       view.setInt32(offset + 4, valueHi, true);
       return;
@@ -167,8 +170,8 @@ export class Mmu {
     if ((lo & (sizeBytes - 1)) !== 0) throw this.trap.memory(CAUSE_MISALIGNED, 'write', lo, hi);
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
     this.offset = lo & OFFSET_MASK;
-    if (this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.#writeTagHi[i] === hi)
-      return this.#writeView[i]!;
+    if (this.writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.writeTagHi[i] === hi)
+      return this.writeView[i]!;
     const pageIndex = pageIndexOf(lo, hi);
     const view = this.#translate(pageIndex, 'write', lo, hi);
     this.code.invalidatePage(pageIndex);
@@ -187,7 +190,7 @@ export class Mmu {
     const i = pageIndex & TLB_MASK;
     const tagLo = ((pageIndex % 2 ** (32 - PAGE_SHIFT_BITS)) * PAGE_SIZE_BYTES) | 0;
     const tagHi = Math.floor(pageIndex / 2 ** (32 - PAGE_SHIFT_BITS)) | 0;
-    if (this.#readTagLo[i] === tagLo && this.#readTagHi[i] === tagHi) this.#readTagLo[i] = NO_TAG;
+    if (this.readTagLo[i] === tagLo && this.readTagHi[i] === tagHi) this.readTagLo[i] = NO_TAG;
     this.dropWrite(pageIndex);
   }
 
@@ -196,16 +199,15 @@ export class Mmu {
     const i = pageIndex & TLB_MASK;
     const tagLo = ((pageIndex % 2 ** (32 - PAGE_SHIFT_BITS)) * PAGE_SIZE_BYTES) | 0;
     const tagHi = Math.floor(pageIndex / 2 ** (32 - PAGE_SHIFT_BITS)) | 0;
-    if (this.#writeTagLo[i] === tagLo && this.#writeTagHi[i] === tagHi)
-      this.#writeTagLo[i] = NO_TAG;
+    if (this.writeTagLo[i] === tagLo && this.writeTagHi[i] === tagHi) this.writeTagLo[i] = NO_TAG;
   }
 
   /** Drops every cached translation. */
   flush(): void {
-    this.#readTagLo.fill(NO_TAG);
-    this.#writeTagLo.fill(NO_TAG);
-    this.#readView.fill(EMPTY_VIEW);
-    this.#writeView.fill(EMPTY_VIEW);
+    this.readTagLo.fill(NO_TAG);
+    this.writeTagLo.fill(NO_TAG);
+    this.readView.fill(EMPTY_VIEW);
+    this.writeView.fill(EMPTY_VIEW);
   }
 
   // ---- slow paths ----
@@ -251,12 +253,12 @@ export class Mmu {
 
   #readPage(pageIndex: number, lo: number, hi: number): DataView {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
-    if (this.#readTagLo[i] === (lo & PAGE_BASE_MASK) && this.#readTagHi[i] === hi)
-      return this.#readView[i]!;
+    if (this.readTagLo[i] === (lo & PAGE_BASE_MASK) && this.readTagHi[i] === hi)
+      return this.readView[i]!;
     const view = this.#translate(pageIndex, 'read', lo, hi);
-    this.#readTagLo[i] = lo & PAGE_BASE_MASK;
-    this.#readTagHi[i] = hi;
-    this.#readView[i] = view;
+    this.readTagLo[i] = lo & PAGE_BASE_MASK;
+    this.readTagHi[i] = hi;
+    this.readView[i] = view;
     return view;
   }
 
@@ -264,16 +266,16 @@ export class Mmu {
   // code; its read entry is dropped because a write grant may be a fresh copy.
   #writePage(pageIndex: number, lo: number, hi: number): DataView {
     const i = (lo >>> PAGE_SHIFT_BITS) & TLB_MASK;
-    if (this.#writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.#writeTagHi[i] === hi)
-      return this.#writeView[i]!;
+    if (this.writeTagLo[i] === (lo & PAGE_BASE_MASK) && this.writeTagHi[i] === hi)
+      return this.writeView[i]!;
     const view = this.#translate(pageIndex, 'write', lo, hi);
-    if (this.#readTagLo[i] === (lo & PAGE_BASE_MASK) && this.#readTagHi[i] === hi) {
-      this.#readTagLo[i] = NO_TAG;
+    if (this.readTagLo[i] === (lo & PAGE_BASE_MASK) && this.readTagHi[i] === hi) {
+      this.readTagLo[i] = NO_TAG;
     }
     if (!this.code.hasPage(pageIndex)) {
-      this.#writeTagLo[i] = lo & PAGE_BASE_MASK;
-      this.#writeTagHi[i] = hi;
-      this.#writeView[i] = view;
+      this.writeTagLo[i] = lo & PAGE_BASE_MASK;
+      this.writeTagHi[i] = hi;
+      this.writeView[i] = view;
     }
     return view;
   }

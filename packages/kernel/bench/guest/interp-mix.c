@@ -8,7 +8,8 @@
  *   - recursion: fib(n) through the C stack;
  *   - qsort of malloc'd strings with strcmp.
  * Prints one line of results; the same bytes under qemu-riscv64 and krg.
- * Usage: interp-mix [scale], scale 1..64 (default 4).
+ * Usage: interp-mix [scale [parts]], scale 1..64 (default 4), parts a subset
+ * of "vhfs" (bytecode loop, hash table, fib, sort; default all four).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -114,10 +115,11 @@ static uint64_t sort_strings(int n) {
 int main(int argc, char **argv) {
   int scale = argc > 1 ? atoi(argv[1]) : 4;
   if (scale < 1 || scale > 64) { fprintf(stderr, "scale must be 1..64\n"); return 2; }
-  int64_t vm = bytecode(100000LL * scale);
-  int64_t ht = hash_table(2500 * scale);
-  int64_t fb = fib(18 + (scale > 8 ? 8 : scale) / 2);
-  uint64_t so = sort_strings(2500 * scale);
+  const char *parts = argc > 2 ? argv[2] : "vhfs";
+  int64_t vm = strchr(parts, 'v') ? bytecode(100000LL * scale) : 0;
+  int64_t ht = strchr(parts, 'h') ? hash_table(2500 * scale) : 0;
+  int64_t fb = strchr(parts, 'f') ? fib(18 + (scale > 8 ? 8 : scale) / 2) : 0;
+  uint64_t so = strchr(parts, 's') ? sort_strings(2500 * scale) : 0;
   printf("vm %lld hash %lld fib %lld sort %llx\n", (long long)vm, (long long)ht, (long long)fb, (unsigned long long)so);
   return 0;
 }
