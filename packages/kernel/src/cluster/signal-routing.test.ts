@@ -2,11 +2,12 @@
 // one process through its task object's node, a process group and −1 on
 // every live node — with Linux's results, while each node's syscalls see
 // only their own tasks. Method: sig-group guests started through the
-// Cluster API on seeded random nodes; every signal each one takes is
+// Cluster API on seeded random nodes, with seeded random link latencies and
+// CPU speeds; every signal each one takes is
 // counted and printed, and the spread runs print what one-node runs print;
 // a target node that crashes while it holds the request.
 import { RLIMIT_NOFILE, SIGNAL_SLOT } from '@krg/epm-signal';
-import { Rng } from '@krg/sim-engine';
+import { DEFAULT_COST_MODEL, Rng, type CostModel } from '@krg/sim-engine';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from '../index.js';
 import { startGuest, type Started } from './guests.test-util.js';
@@ -17,9 +18,30 @@ const SIGUSR1 = 10;
 const SIGUSR2 = 12;
 const SIGTERM = 15;
 
+/**
+ * Random delays: every directed link gets its own latency (5 µs to 0.5 ms)
+ * and every node its own CPU speed (0.5 to 2 GIPS), so messages and
+ * deliveries interleave differently from one seed to the next.
+ */
+function randomCost(rng: Rng, nodes: number): CostModel {
+  const links: Record<string, { latencyNs: number }> = {};
+  const speeds: Record<string, { cpuInstructionsPerSecond: number }> = {};
+  for (let a = 0; a < nodes; a++) {
+    speeds[String(a)] = { cpuInstructionsPerSecond: 500_000_000 + rng.nextInt(1_500_000_000) };
+    for (let b = 0; b < nodes; b++)
+      if (a !== b) links[`${a}->${b}`] = { latencyNs: 5_000 + rng.nextInt(495_000) };
+  }
+  return { ...DEFAULT_COST_MODEL, nodes: speeds, links };
+}
+
 /** The leader and its members on the given nodes; what each printed and how it ended. */
-async function spreadGroup(nodes: number, leaderNode: number, memberNodes: readonly number[]) {
-  const cluster = new Cluster({ nodes, seed: 5 });
+async function spreadGroup(
+  nodes: number,
+  leaderNode: number,
+  memberNodes: readonly number[],
+  cost?: CostModel,
+) {
+  const cluster = new Cluster({ nodes, seed: 5, cost });
   const lead = startGuest(cluster, leaderNode, 'sig-group', ['lead', String(memberNodes.length)]);
   const members = memberNodes.map((node, i) =>
     startGuest(cluster, node, 'sig-group', ['member', String(lead.task.pid), String(i)]),
@@ -46,7 +68,10 @@ describe('a process group spread over nodes (sig-group lead/member)', () => {
       const leaderNode = rng.nextInt(nodes);
       const memberNodes = [0, 1, 2, 3].map(() => rng.nextInt(nodes));
       const where = `leader on ${leaderNode}, members on ${memberNodes.join(',')} of ${nodes} (KRG_SEED=${SEED})`;
-      expect(await spreadGroup(nodes, leaderNode, memberNodes), where).toEqual(alone);
+      expect(
+        await spreadGroup(nodes, leaderNode, memberNodes, randomCost(rng, nodes)),
+        where,
+      ).toEqual(alone);
     }
   });
 });
@@ -66,7 +91,7 @@ describe('kill of one process, a group and −1 from a random node', () => {
       const nodes = 2 + rng.nextInt(7);
       const size = 2 + rng.nextInt(5);
       const where = `round ${round}: ${nodes} nodes, group of ${size} (KRG_SEED=${SEED})`;
-      const cluster = new Cluster({ nodes, seed: SEED + round });
+      const cluster = new Cluster({ nodes, seed: SEED + round, cost: randomCost(rng, nodes) });
       const place = (): number => rng.nextInt(nodes);
       const leader = startGuest(cluster, place(), 'sig-group', ['count']);
       const group: Started[] = [leader];
