@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 describe('file-system guests against qemu-riscv64', () => {
-  for (const guest of ['fs-basic', 'fs-errno', 'fs-ckpt']) {
+  for (const guest of ['fs-basic', 'fs-errno', 'fs-ckpt', 'fs-flock']) {
     test(`${guest}: same stdout and status on 1 node and on node 3 of 4`, async () => {
       const dir = scratchDir();
       const oracle = qemu(`${GUESTS}/${guest}`, [dir]);

@@ -31,6 +31,7 @@ import {
   PATH_BYTES_MAX,
 } from '../limits.js';
 import type { ImageFile } from './inode.js';
+import { flockHeld, flockTry, type FlockKind } from './flock.js';
 import { ConsoleFile } from './console.js';
 import { FdTable } from './fd-table.js';
 import { ImageDeviceHandle, ImageDirectoryHandle, ImageFileHandle } from './image-file.js';
@@ -130,6 +131,30 @@ function save(file: OpenFile, ghosts: ImageFile[]): SavedFile {
   throw new OpenFileNotCheckpointable(file.kind, 'not saved yet');
 }
 
+/** A description's flock, saved beside it (CRIU restores file locks too). */
+function withLock(file: OpenFile, saved: SavedFile): SavedFile & { lock?: FlockKind } {
+  const lock = flockHeld(file.lockTarget, file);
+  return lock === undefined ? saved : { ...saved, lock };
+}
+
+/** Takes the saved lock again; a conflicting holder (another process took it meanwhile) fails the restart. */
+function relock(file: OpenFile, raw: unknown): OpenFile {
+  const lock = (raw as { lock?: unknown }).lock;
+  if (lock === undefined) return file;
+  if (
+    (lock !== 'shared' && lock !== 'exclusive') ||
+    flockTry(file.lockTarget, file, lock) !== 'ok'
+  ) {
+    file.release();
+    throw new ProcessImportFailed(
+      'files',
+      `the file's ${String(lock)} lock free to take again`,
+      'held',
+    );
+  }
+  return file;
+}
+
 function restore(target: KernelImportTarget, raw: unknown, ghosts: readonly ImageFile[]): OpenFile {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const flags = intField(raw, 'flags', 'files', 0, 0o77777777);
@@ -208,7 +233,7 @@ export const FILES_SECTION: GhostSection<Task, KernelImportTarget> = {
     for (const [, e] of entries) {
       if (!ids.has(e.file)) {
         ids.set(e.file, files.length);
-        files.push(save(e.file, ghosts));
+        files.push(withLock(e.file, save(e.file, ghosts)));
       }
     }
     // Ghost files first (their metadata, then their bytes in chunks), so
@@ -317,7 +342,7 @@ function importTable(
   const opened: OpenFile[] = [];
   const table = new FdTable(() => Number(task.get(SIGNAL_SLOT).rlimits[RLIMIT_NOFILE]!.soft));
   try {
-    for (const f of files as unknown[]) opened.push(restore(target, f, ghosts));
+    for (const f of files as unknown[]) opened.push(relock(restore(target, f, ghosts), f));
     const used = new Set<OpenFile>();
     for (const e of entries as unknown[]) {
       if (!Array.isArray(e) || e.length !== 3 || typeof e[2] !== 'boolean')

@@ -13,6 +13,7 @@ import { Cluster, ConsoleInput } from '../index.js';
 import { startGuest } from '../cluster/guests.test-util.js';
 import { FILES_SLOT } from '../process/task-slots.js';
 import { GHOST_FILES_BYTES_MAX } from '../limits.js';
+import { flockHeld, flockTry } from './flock.js';
 import { ImageFileHandle } from './image-file.js';
 
 const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
@@ -153,6 +154,33 @@ describe('checkpoint and restart of open files', () => {
     expect(reopened instanceof ImageFileHandle && reopened.path).toBe('/tmp/moved');
     expect(file.openCount).toBe(1);
     cluster.kill(back);
+  });
+
+  test('a flock comes back with its description, and a restart whose lock was taken meanwhile fails', async () => {
+    const cluster = new Cluster({ nodes: 2, seed: 1 });
+    const { task, file } = await blockedWithFile(cluster);
+    const locked = task.get(FILES_SLOT).get(5)!.file;
+    expect(flockTry(locked.lockTarget, locked, 'exclusive')).toBe('ok');
+    // Two copies of one checkpoint (a memory ghost is read once).
+    const [ghost, copy] = [MemoryGhost.create(), MemoryGhost.create()];
+    for (const g of [ghost, copy]) {
+      await cluster.exportProcess(task, g, checkpoint);
+      await g.close();
+    }
+    cluster.kill(task);
+    // The kill dropped the lock: another description takes it, and the restart cannot.
+    const other = new ImageFileHandle(cluster.store, file, '/tmp/data', 0);
+    expect(flockTry(file, other, 'shared')).toBe('ok');
+    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams())).rejects.toThrow(
+      /exclusive lock free to take again/,
+    );
+    expect(file.openCount).toBe(1);
+    other.release();
+    const back = await cluster.importProcess(copy.toReader(), restart, 1, streams());
+    const again = back.get(FILES_SLOT).get(5)!.file;
+    expect(flockHeld(file, again)).toBe('exclusive');
+    cluster.kill(back);
+    expect(flockHeld(file, again)).toBeUndefined();
   });
 
   test('restart refuses a file shorter than the saved offset, and restores nothing', async () => {

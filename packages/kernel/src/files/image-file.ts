@@ -21,6 +21,10 @@ export class ImageFileHandle extends OpenFile {
     store.opened(node);
   }
 
+  override get lockTarget(): object {
+    return this.node;
+  }
+
   protected onLastRelease(): void {
     this.store.closed(this.node);
   }
@@ -48,6 +52,10 @@ export class ImageDirectoryHandle extends OpenFile {
     super(statusFlags);
   }
 
+  override get lockTarget(): object {
+    return this.node;
+  }
+
   rewind(): void {
     this.position = 0;
     this.after = undefined;
@@ -65,6 +73,10 @@ export class ImageDeviceHandle extends OpenFile {
     statusFlags: number,
   ) {
     super(statusFlags);
+  }
+
+  override get lockTarget(): object {
+    return this.node;
   }
 
   protected onLastRelease(): void {}

@@ -57,6 +57,10 @@ export class ImageStore {
   readonly root: ImageDirectory;
   /** Bytes the files may hold together: IMAGE_TREE_BYTES_MAX, or less (a small tree for tests). */
   readonly treeBytesMax: number;
+  readonly #sortedNames = new WeakMap<
+    ImageDirectory,
+    { changeCount: number; names: readonly string[]; keys: readonly Buffer[] }
+  >();
   #nextIno = 1;
   #inodes = 0;
   #usedBytes = 0;
@@ -147,13 +151,35 @@ export class ImageStore {
     ];
   }
 
-  /** A directory's names in byte order, those after `after` only (getdents64's cookie). */
-  namesAfter(dir: ImageDirectory, after: string | undefined): string[] {
+  /**
+   * A directory's names in byte order, those after `after` only
+   * (getdents64's cookie). The sorted list is kept until the directory
+   * changes, so listing a large directory in many calls sorts it once.
+   */
+  namesAfter(dir: ImageDirectory, after: string | undefined): readonly string[] {
     if (dir.isRemoved) return [];
-    const names = [...dir.children.keys()].filter(
-      (n) => after === undefined || compareNames(n, after) > 0,
-    );
-    return names.sort(compareNames);
+    let sorted = this.#sortedNames.get(dir);
+    if (sorted === undefined || sorted.changeCount !== dir.changeCount) {
+      const entries = [...dir.children.keys()].map((name) => ({ name, key: Buffer.from(name) }));
+      entries.sort((a, b) => Buffer.compare(a.key, b.key));
+      sorted = {
+        changeCount: dir.changeCount,
+        names: entries.map((e) => e.name),
+        keys: entries.map((e) => e.key),
+      };
+      this.#sortedNames.set(dir, sorted);
+    }
+    if (after === undefined) return sorted.names;
+    // The first name greater than `after`, by binary search.
+    const key = Buffer.from(after);
+    let lo = 0;
+    let hi = sorted.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(sorted.keys[mid]!, key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return sorted.names.slice(lo);
   }
 
   /** One path naming `node` now, or undefined when no directory does (unlinked). */
@@ -503,17 +529,13 @@ export class ImageStore {
   }
 }
 
-/** Byte order of UTF-8 names (what a sorted listing shows). */
-function compareNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 function joinPath(dir: ImageDirectory, name: string): string {
   const base = dir.path;
   return base === '/' ? `/${name}` : `${base}/${name}`;
 }
 
 function touchChanged(dir: ImageDirectory, timeNs: bigint): void {
+  dir.changeCount++;
   dir.mtimeNs = timeNs;
   dir.ctimeNs = timeNs;
 }

@@ -131,6 +131,8 @@ export class ImageDirectory extends Inode {
   name: string;
   /** rmdir'd: it stays valid for open descriptors and cwds, empty and closed to new entries. */
   isRemoved = false;
+  /** Bumped at every change of its entries (a listing's sorted names are cached per count). */
+  changeCount = 0;
 
   constructor(init: InodeInit, parent: ImageDirectory | undefined, name: string) {
     super(init);

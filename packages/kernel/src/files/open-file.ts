@@ -4,6 +4,7 @@
 // and then its kind-specific release runs (a pipe end closing wakes the other
 // side).
 import { assert } from '@krg/epm-core';
+import { flockRelease } from './flock.js';
 import { O_ACCMODE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './open-flags.js';
 
 export type OpenFileKind = 'console' | 'pipe' | 'image' | 'directory' | 'device';
@@ -20,6 +21,11 @@ export abstract class OpenFile {
 
   get refs(): number {
     return this.#refs;
+  }
+
+  /** What a flock(2) on this description locks: the file it opens (a tree inode, a pipe). */
+  get lockTarget(): object {
+    return this;
   }
 
   // An O_PATH descriptor names a file without opening it for I/O.
@@ -46,7 +52,10 @@ export abstract class OpenFile {
   release(): void {
     assert(this.#refs > 0, 'an open file is released at most once per reference');
     this.#refs--;
-    if (this.#refs === 0) this.onLastRelease();
+    if (this.#refs === 0) {
+      flockRelease(this.lockTarget, this);
+      this.onLastRelease();
+    }
   }
 
   /** Runs once, when the last reference goes. */

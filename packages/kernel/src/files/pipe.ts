@@ -114,6 +114,10 @@ export class PipeEnd extends OpenFile {
     pipe.endOpened(end);
   }
 
+  override get lockTarget(): object {
+    return this.pipe;
+  }
+
   protected onLastRelease(): void {
     this.pipe.endClosed(this.end);
   }

@@ -3,13 +3,14 @@
 // timestamps (utimensat with UTIME_NOW/UTIME_OMIT, futimens through it),
 // size (truncate, ftruncate, fallocate's plain mode), durability (fsync,
 // fdatasync, sync: the tree is memory every node shares, so there is
-// nothing to flush) and statfs/fstatfs. Linux's argument checks come
-// first, in its order; a refused call changes nothing.
+// nothing to flush), statfs/fstatfs and flock (files/flock.ts). Linux's
+// argument checks come first, in its order; a refused call changes nothing.
 import {
   argAddress,
   argInt,
   argLong,
   argUint,
+  block,
   fail,
   ret,
   type SyscallContext,
@@ -17,6 +18,7 @@ import {
   type SyscallOutcome,
 } from '@krg/epm-core';
 import { ConsoleFile } from '../files/console.js';
+import { flockRelease, flockTry } from '../files/flock.js';
 import { ImageDirectoryHandle, ImageFileHandle } from '../files/image-file.js';
 import type { ImageStore } from '../files/image-store.js';
 import type { ImageNode } from '../files/inode.js';
@@ -39,6 +41,10 @@ const PIPEFS_MAGIC = 0x50495045;
 const DEVPTS_MAGIC = 0x1cd1;
 const ST_VALID = 0x20;
 const BLOCK_BYTES = 4096;
+const LOCK_SH = 1;
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+const LOCK_UN = 8;
 
 export function createFileAttrSyscalls(args: PathArgs): SyscallEntry[] {
   const store: ImageStore = args.store;
@@ -279,7 +285,24 @@ export function createFileAttrSyscalls(args: PathArgs): SyscallEntry[] {
     return writeStatfs(ctx, file instanceof PipeEnd ? 'pipe' : 'tree');
   }
 
+  function sysFlock(ctx: SyscallContext): SyscallOutcome {
+    const file = args.fileOf(ctx, argInt(ctx, 0));
+    const op = argInt(ctx, 1);
+    if (file === undefined || (file.statusFlags & O_PATH) !== 0) return fail('EBADF');
+    const cmd = op & ~LOCK_NB;
+    if (cmd === LOCK_UN) {
+      flockRelease(file.lockTarget, file);
+      return ret(0);
+    }
+    if (cmd !== LOCK_SH && cmd !== LOCK_EX) return fail('EINVAL');
+    const r = flockTry(file.lockTarget, file, cmd === LOCK_SH ? 'shared' : 'exclusive');
+    if (r === 'ok') return ret(0);
+    // Another description holds a conflicting lock: EWOULDBLOCK, or sleep until a lock goes.
+    return (op & LOCK_NB) !== 0 ? fail('EAGAIN') : block([r]);
+  }
+
   return [
+    { nr: 32, name: 'flock', handler: sysFlock },
     { nr: 43, name: 'statfs', handler: sysStatfs },
     { nr: 44, name: 'fstatfs', handler: sysFstatfs },
     { nr: 45, name: 'truncate', handler: sysTruncate },
