@@ -141,16 +141,13 @@ function withLock(file: OpenFile, saved: SavedFile): SavedFile & { lock?: FlockK
 function relock(file: OpenFile, raw: unknown): OpenFile {
   const lock = (raw as { lock?: unknown }).lock;
   if (lock === undefined) return file;
-  if (
-    (lock !== 'shared' && lock !== 'exclusive') ||
-    flockTry(file.lockTarget, file, lock) !== 'ok'
-  ) {
+  if (lock !== 'shared' && lock !== 'exclusive') {
     file.release();
-    throw new ProcessImportFailed(
-      'files',
-      `the file's ${String(lock)} lock free to take again`,
-      'held',
-    );
+    throw new ProcessImportFailed('files', 'a shared or exclusive lock', typeof lock);
+  }
+  if (flockTry(file.lockTarget, file, lock) !== 'ok') {
+    file.release();
+    throw new ProcessImportFailed('files', `the file's ${lock} lock free to take again`, 'held');
   }
   return file;
 }
