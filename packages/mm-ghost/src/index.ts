@@ -37,7 +37,10 @@ export {
   SHM_LOCKED,
   SHM_RDONLY,
   SHM_REMAP,
+  SHM_INFO,
   SHM_RND,
+  SHM_STAT,
+  SHM_STAT_ANY,
   SHM_UNLOCK,
 } from './shm/shm-abi.js';
 export { PageFrame } from './page-frame.js';
@@ -75,6 +78,6 @@ export type {
   ShmKddmLinker,
   ShmKddmSet,
 } from './shm/kddm-port.js';
-export type { ShmCaller, ShmNodeOptions, ShmResult } from './shm/shm-node.js';
+export type { ShmCaller, ShmInfo, ShmNodeOptions, ShmResult } from './shm/shm-node.js';
 export type { ShmAttacher } from './shm/shm-pager.js';
 export type { ShmidDs, ShmSetFields } from './shm/shm-abi.js';

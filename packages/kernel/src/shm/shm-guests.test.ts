@@ -43,6 +43,25 @@ describe('shm-errors', () => {
   });
 });
 
+describe('shm-ipcs', () => {
+  test('prints what qemu-riscv64 prints: IPC_INFO, SHM_INFO, SHM_STAT, SHM_LOCK', async () => {
+    const expected = readFileSync(new URL('./shm-ipcs.expected.txt', import.meta.url), 'utf8');
+    const cluster = new Cluster({ nodes: 1, seed: 1 });
+    const p = startGuest(cluster, 'shm-ipcs', [], 0);
+    await cluster.run();
+    expect(p.stdout()).toBe(expected);
+    expect(p.status()).toBe(0);
+  });
+
+  test('on node 1 of 3 (the segment descriptors live on other nodes) it prints the same', async () => {
+    const expected = readFileSync(new URL('./shm-ipcs.expected.txt', import.meta.url), 'utf8');
+    const cluster = new Cluster({ nodes: 3, seed: 4 });
+    const p = startGuest(cluster, 'shm-ipcs', [], 1);
+    await cluster.run();
+    expect(p.stdout()).toBe(expected);
+  });
+});
+
 describe('shm-pingpong with random placement', () => {
   test('the same output for every seed, node pair and start order', async () => {
     const seed0 = Number(process.env.KRG_SEED ?? 77);

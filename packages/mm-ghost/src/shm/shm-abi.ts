@@ -102,3 +102,20 @@ export function encodeShminfo(info: {
   v.setBigUint64(32, BigInt(info.shmallPages), true);
   return bytes;
 }
+
+/** sizeof(struct shm_info) on riscv64: an int (padded to 8) and five unsigned longs. */
+export const SHM_INFO_BYTES = 48;
+
+/** struct shm_info as SHM_INFO fills it (shm_swp, swap_attempts, swap_successes stay 0). */
+export function encodeShmInfo(info: {
+  readonly usedIds: number;
+  readonly totalPages: number;
+  readonly rssPages: number;
+}): Uint8Array {
+  const bytes = new Uint8Array(SHM_INFO_BYTES);
+  const v = new DataView(bytes.buffer);
+  v.setInt32(0, info.usedIds, true);
+  v.setBigUint64(8, BigInt(info.totalPages), true);
+  v.setBigUint64(16, BigInt(info.rssPages), true);
+  return bytes;
+}

@@ -26,6 +26,8 @@ export interface ShmDescriptor {
   lpid: number;
   /** Attachments cluster-wide (Linux counts mapped VMAs, so a split one counts twice). */
   nattch: number;
+  /** Pages first touched (SHM_INFO's shm_rss): counted on the home node, written in the background. */
+  rssPages: number;
   /** The segment's memory KDDM set (one page object per 4096 bytes), homed on its creator. */
   memSetId: number;
   homeNode: number;
@@ -49,6 +51,7 @@ export function freeDescriptor(): ShmDescriptor {
     cpid: 0,
     lpid: 0,
     nattch: 0,
+    rssPages: 0,
     memSetId: 0,
     homeNode: 0,
   };

@@ -236,3 +236,34 @@ describe('attachments as Linux counts them', () => {
     expect(space.shmIds()).toEqual([]);
   });
 });
+
+describe('the ipcs interface (SHM_STAT, SHM_STAT_ANY, SHM_INFO)', () => {
+  test('SHM_STAT needs read permission, SHM_STAT_ANY does not; both answer the full id', async () => {
+    const { shm } = setup();
+    value(await shm.get(ROOT, IPC_PRIVATE, 100, 0o600)); // index 0
+    const id = value(await shm.get(as(USER), IPC_PRIVATE, 100, 0o600)); // index 1
+    expect(value(await shm.statIndex(as(USER), 1, false)).shmId).toBe(id);
+    expect(await shm.statIndex(as(OTHER), 1, false)).toEqual({ ok: false, errno: 'EACCES' });
+    const any = value(await shm.statIndex(as(OTHER), 1, true));
+    expect([any.shmId, any.ds.uid, any.ds.segszBytes]).toEqual([id, 1000, 100]);
+    for (const index of [2, -1, SHMMNI])
+      expect(await shm.statIndex(ROOT, index, true)).toEqual({ ok: false, errno: 'EINVAL' });
+  });
+
+  test('SHM_INFO counts segments, their pages and the pages first touched', async () => {
+    const { shm, drain } = setup();
+    expect(await shm.info()).toEqual({ usedIds: 0, totalPages: 0, rssPages: 0, highestIndex: 0 });
+    value(await shm.get(ROOT, IPC_PRIVATE, 3 * PAGE_BYTES, 0o600));
+    const id = value(await shm.get(ROOT, IPC_PRIVATE, PAGE_BYTES + 1, 0o600));
+    const space = new AddressSpace();
+    const a = value(await shm.attach(ROOT, space, id, 0, 0));
+    expect(space.writeUser(a, new Uint8Array([1]))).toBe('ok');
+    expect(space.readUser(a + PAGE_BYTES, 1)).toEqual(new Uint8Array([0]));
+    expect(space.readUser(a + 5, 1)).toEqual(new Uint8Array([0])); // the same page again
+    expect(await shm.info()).toEqual({ usedIds: 2, totalPages: 5, rssPages: 2, highestIndex: 1 });
+    value(await shm.remove(ROOT, id));
+    value(await shm.detach(ROOT, space, a));
+    await drain();
+    expect(await shm.info()).toEqual({ usedIds: 1, totalPages: 3, rssPages: 0, highestIndex: 0 });
+  });
+});

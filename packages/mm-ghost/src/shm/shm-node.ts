@@ -90,6 +90,14 @@ export interface ShmNodeOptions {
   readonly spawn: (name: string, work: () => Promise<void>) => void;
 }
 
+/** What SHM_INFO reports (struct shm_info; krg never swaps, so the swap fields are 0). */
+export interface ShmInfo {
+  readonly usedIds: number;
+  readonly totalPages: number;
+  readonly rssPages: number;
+  readonly highestIndex: number;
+}
+
 export type ShmResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errno: ErrnoName };
 
@@ -106,6 +114,8 @@ export class ShmNode {
   readonly #pagers = new Map<number, ShmPager>();
   /** Attachment changes by fork and exit not yet written to their descriptors. */
   readonly #pendingAttach = new Map<number, number>();
+  /** Pages first touched here (the segments' home) not yet counted in their descriptors. */
+  readonly #pendingTouched = new Map<number, number>();
   #isFlushScheduled = false;
 
   constructor(options: ShmNodeOptions) {
@@ -201,6 +211,7 @@ export class ShmNode {
         cpid: caller.pid,
         lpid: 0,
         nattch: 0,
+        rssPages: 0,
         memSetId: pager.pages.id,
         homeNode: this.#kddm.self,
       } satisfies ShmDescriptor);
@@ -337,6 +348,57 @@ export class ShmNode {
     });
   }
 
+  /**
+   * shmctl SHM_STAT / SHM_STAT_ANY (ipc/shm.c shmctl_stat): the segment at
+   * `index` (not an id) and its full id. SHM_STAT checks read permission,
+   * SHM_STAT_ANY does not (it is /proc/sysvipc's view). EINVAL for an
+   * index with no segment.
+   */
+  async statIndex(
+    caller: ShmCaller,
+    index: number,
+    isAny: boolean,
+  ): Promise<ShmResult<{ shmId: number; ds: ShmidDs }>> {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= SHMMNI) return err('EINVAL');
+    const d = await this.#descriptors.get(index);
+    assert(d !== null, 'descriptors are created on first touch');
+    try {
+      if (!d.isUsed) return err('EINVAL');
+      if (!isAny && !hasIpcPermission(d, caller.credentials, 0o444)) return err('EACCES');
+      return ok({ shmId: buildShmId(index, d.seq), ds: toShmidDs(d) });
+    } finally {
+      this.#descriptors.put(index);
+    }
+  }
+
+  /**
+   * shmctl SHM_INFO (shmctl_shm_info): segments in use, their pages, the
+   * pages first touched (resident: krg never swaps) and the highest index
+   * in use. This node's pending counts are written first; another node's
+   * just-made first touches may still be on their way.
+   */
+  async info(): Promise<ShmInfo> {
+    await this.flushAttachments();
+    const map = await this.#map.get(MAP_OBJECT);
+    assert(map !== null, 'the shm map is created on first touch');
+    const indices = [...map.usedIndices];
+    const totalPages = map.totalPages;
+    this.#map.put(MAP_OBJECT);
+    let rssPages = 0;
+    for (const index of indices) {
+      const d = await this.#descriptors.get(index);
+      assert(d !== null, 'descriptors are created on first touch');
+      if (d.isUsed) rssPages += d.rssPages;
+      this.#descriptors.put(index);
+    }
+    return {
+      usedIds: indices.length,
+      totalPages,
+      rssPages,
+      highestIndex: indices[indices.length - 1] ?? 0,
+    };
+  }
+
   /** shmctl IPC_SET: new owner and permission bits. */
   async set(caller: ShmCaller, shmId: number, fields: ShmSetFields): Promise<ShmResult<0>> {
     return this.#withSegment(shmId, (d) => {
@@ -409,16 +471,24 @@ export class ShmNode {
     return highest;
   }
 
-  /** Writes every attachment change fork and exit left pending on this node; resolves when done. */
+  /**
+   * Writes every attachment change fork and exit left pending on this node,
+   * and the first touches counted here; resolves when done.
+   */
   async flushAttachments(): Promise<void> {
-    for (const shmId of [...this.#pendingAttach.keys()].sort((a, b) => a - b)) {
+    const ids = new Set([...this.#pendingAttach.keys(), ...this.#pendingTouched.keys()]);
+    for (const shmId of [...ids].sort((a, b) => a - b)) {
       const split = splitShmId(shmId)!;
       const d = await this.#descriptors.grab(split.index);
       assert(d !== null, 'descriptors are created on first touch');
       let destroy: ShmDescriptor | undefined;
       try {
         if (isSegment(d, shmId)) destroy = this.#applyPending(shmId, d);
-        else this.#pendingAttach.delete(shmId); // destroyed meanwhile
+        else {
+          // destroyed meanwhile
+          this.#pendingAttach.delete(shmId);
+          this.#pendingTouched.delete(shmId);
+        }
       } finally {
         this.#descriptors.put(split.index);
       }
@@ -458,6 +528,8 @@ export class ShmNode {
    * returned: the caller frees its index and pages after the put.
    */
   #applyPending(shmId: number, d: ShmDescriptor): ShmDescriptor | undefined {
+    d.rssPages += this.#pendingTouched.get(shmId) ?? 0;
+    this.#pendingTouched.delete(shmId);
     const delta = this.#pendingAttach.get(shmId) ?? 0;
     this.#pendingAttach.delete(shmId);
     d.nattch += delta;
@@ -534,7 +606,11 @@ export class ShmNode {
     const changed = (segPage: number): void => this.#pagers.get(shmId)?.pageChanged(segPage);
     this.#kddm.registerLinker<Uint8Array>({
       name,
-      firstTouch: () => new Uint8Array(PAGE_BYTES),
+      // First touch happens on the home (this node, the creator): shm_rss counts it.
+      firstTouch: () => {
+        this.#notePending(this.#pendingTouched, shmId, 1);
+        return new Uint8Array(PAGE_BYTES);
+      },
       exportObject: (page) => page,
       importObject: (data, _segPage, current) => {
         if (!(data instanceof Uint8Array) || data.length !== PAGE_BYTES)
@@ -550,7 +626,11 @@ export class ShmNode {
   }
 
   #noteAttach(shmId: number, delta: number): void {
-    this.#pendingAttach.set(shmId, (this.#pendingAttach.get(shmId) ?? 0) + delta);
+    this.#notePending(this.#pendingAttach, shmId, delta);
+  }
+
+  #notePending(pending: Map<number, number>, shmId: number, delta: number): void {
+    pending.set(shmId, (pending.get(shmId) ?? 0) + delta);
     if (this.#isFlushScheduled) return;
     this.#isFlushScheduled = true;
     this.#spawn('shm:attachments', async () => {

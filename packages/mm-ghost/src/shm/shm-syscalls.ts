@@ -18,9 +18,13 @@ import {
   IPC_SET,
   IPC_STAT,
   SHMID_DS_BYTES,
+  SHM_INFO,
   SHM_LOCK,
+  SHM_STAT,
+  SHM_STAT_ANY,
   SHM_UNLOCK,
   decodeShmSetFields,
+  encodeShmInfo,
   encodeShmidDs,
   encodeShminfo,
 } from './shm-abi.js';
@@ -54,6 +58,8 @@ export function createShmSyscalls(shm: ShmNode, epochNs: number): readonly Sysca
     const cmd = argInt(ctx, 1);
     const buf = argAddress(ctx, 2);
     const who = caller(ctx, epochNs);
+    // ksys_shmctl: a negative id or command is EINVAL whatever the command.
+    if (shmId < 0 || cmd < 0) return fail('EINVAL');
     switch (cmd) {
       case IPC_STAT: {
         const r = await shm.stat(who, shmId);
@@ -83,8 +89,22 @@ export function createShmSyscalls(shm: ShmNode, epochNs: number): readonly Sysca
         if (buf === undefined || ctx.memory.writeUser(buf, info) !== 'ok') return fail('EFAULT');
         return ret(await shm.highestIndex());
       }
+      case SHM_INFO: {
+        const info = await shm.info();
+        if (buf === undefined || ctx.memory.writeUser(buf, encodeShmInfo(info)) !== 'ok')
+          return fail('EFAULT');
+        return ret(info.highestIndex);
+      }
+      case SHM_STAT:
+      case SHM_STAT_ANY: {
+        // The id argument is an index here; the answer is the segment's full id.
+        const r = await shm.statIndex(who, shmId, cmd === SHM_STAT_ANY);
+        if (!r.ok) return fail(r.errno);
+        if (buf === undefined || ctx.memory.writeUser(buf, encodeShmidDs(r.value.ds)) !== 'ok')
+          return fail('EFAULT');
+        return ret(r.value.shmId);
+      }
       default:
-        // SHM_STAT, SHM_INFO and SHM_STAT_ANY (the ipcs interface) are not supported: EINVAL, as for an unknown command.
         return fail('EINVAL');
     }
   }
