@@ -178,12 +178,17 @@ export class AddressMap {
     if (lengthBytes === 0) return { ok: true, addr: 0, effects: [] };
     const end = pageUp(addr + lengthBytes);
     if (end > TASK_SIZE || !this.vmas.isCovered(addr, end)) return fail('ENOMEM');
-    // A right the mapping may never have (a shm segment attached SHM_RDONLY): EACCES.
-    for (const v of this.vmas.list()) {
-      if (v.start < end && v.end > addr && v.maxProt !== undefined && (prot & ~v.maxProt) !== 0)
-        return fail('EACCES');
-    }
-    if (!this.vmas.update(addr, end, (v) => ({ ...v, prot }))) return fail('ENOMEM');
+    // A right a mapping may never have (maxProt: a shm segment attached
+    // SHM_RDONLY, a shared mapping of a read-only file) stops the call with
+    // EACCES where that mapping starts; the mappings before it keep their
+    // change, as Linux's walk in address order leaves them.
+    const forbidden = this.vmas
+      .list()
+      .find((v) => v.start < end && v.end > addr && (prot & ~(v.maxProt ?? PROT_ALL)) !== 0);
+    const stop = forbidden === undefined ? end : Math.max(addr, forbidden.start);
+    if (stop > addr && !this.vmas.update(addr, stop, (v) => ({ ...v, prot })))
+      return fail('ENOMEM');
+    if (forbidden !== undefined) return fail('EACCES');
     return { ok: true, addr: 0, effects: [] };
   }
 

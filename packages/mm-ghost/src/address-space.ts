@@ -22,7 +22,7 @@ import {
   type PageEffect,
 } from './address-map.js';
 import { assert, type MappableFile } from '@krg/epm-core';
-import { fileOffsetOf, filePage, isWriteForbidden } from './file-mapping.js';
+import { fileOffsetOf, filePage, sharedFileMaxProt } from './file-mapping.js';
 import {
   PAGE_BYTES,
   PAGES_PER_SPACE_MAX,
@@ -418,7 +418,13 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   ): MmResult {
     const known = this.#files.get(file.path);
     assert(known === undefined || known.bytes === file.bytes, 'one path names one file');
-    const r = this.mmap({ ...req, kind: 'file', name: file.path });
+    const maxProt = sharedFileMaxProt(req.flags);
+    const r = this.mmap({
+      ...req,
+      ...(maxProt === undefined ? {} : { maxProt }),
+      kind: 'file',
+      name: file.path,
+    });
     if (r.ok) this.#files.set(file.path, file);
     return r;
   }
@@ -435,25 +441,11 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
   }
 
   mprotect(address: number, lengthBytes: number, prot: number): MmResult {
-    // A mapping that may never be writable (a shared mapping of a read-only
-    // file) stops mprotect with EACCES where it starts; the mappings before
-    // it change, as Linux's walk in address order leaves them.
-    if ((prot & PROT_WRITE) !== 0 && address % PAGE_BYTES === 0 && lengthBytes > 0) {
-      const end = address + lengthBytes;
-      const forbidden = this.map.vmas
-        .list()
-        .find((v) => isWriteForbidden(v) && v.start < end && v.end > address);
-      if (forbidden !== undefined) {
-        if (forbidden.start > address) {
-          const before = this.mprotect(address, forbidden.start - address, prot);
-          if (!before.ok) return before;
-        }
-        return { ok: false, errno: 'EACCES' };
-      }
-    }
     const r = this.map.mprotect(address, lengthBytes, prot);
-    if (r.ok && lengthBytes > 0) this.onInvalidate(address, lengthBytes);
-    if (r.ok) this.#syncShm();
+    // EACCES may come after the mappings before the refusing one changed.
+    const isChanged = r.ok || r.errno === 'EACCES';
+    if (isChanged && lengthBytes > 0) this.onInvalidate(address, lengthBytes);
+    if (isChanged) this.#syncShm();
     return r;
   }
 

@@ -6,7 +6,7 @@
 // read-only, so a page filled from the file never goes stale; a private
 // mapping's writes go to its own frame, copy-on-write against the file.
 import type { MappableDescriptor, MappableFile } from '@krg/epm-core';
-import { PROT_WRITE } from '@krg/arch-riscv';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '@krg/arch-riscv';
 import { MAP_SHARED } from './address-map.js';
 import { PAGE_BYTES } from './limits.js';
 import type { Vma } from './vma.js';
@@ -33,12 +33,13 @@ export function checkFileMapping(
 }
 
 /**
- * A shared mapping of a file opened read-only can never be made writable
- * (Linux clears VM_MAYWRITE): mprotect answers EACCES. The image store is
- * read-only, so that is every shared file mapping.
+ * The rights a file mapping may ever have (its maxProt), set at mmap: a
+ * shared mapping of a file opened read-only can never be made writable
+ * (Linux clears VM_MAYWRITE), and the image store is read-only, so that is
+ * every shared file mapping. undefined: any right (a private mapping).
  */
-export function isWriteForbidden(vma: Vma): boolean {
-  return vma.kind === 'file' && vma.isShared;
+export function sharedFileMaxProt(flags: number): number | undefined {
+  return (flags & MAP_SHARED) !== 0 ? PROT_READ | PROT_EXEC : undefined;
 }
 
 /** The file offset a file mapping shows at page `pageIndex`. */

@@ -23,6 +23,8 @@ import {
   TASK_SIZE,
   VMAS_MAX,
 } from './limits.js';
+import { MAP_SHARED } from './address-map.js';
+import { sharedFileMaxProt } from './file-mapping.js';
 import { MM_SLOT } from './mm-syscalls.js';
 import type { ShmNode } from './shm/shm-node.js';
 import type { Vma, VmaKind } from './vma.js';
@@ -70,7 +72,12 @@ function checkVmas(raw: unknown): Vma[] {
       offset: intField(v, 'offset', SECTION, 0, Number.MAX_SAFE_INTEGER),
       ...(typeof r.name === 'string' ? { name: r.name } : {}),
       ...(r.shmId === undefined ? {} : { shmId: intField(v, 'shmId', SECTION, 0, 2 ** 31 - 1) }),
-      ...(r.maxProt === undefined ? {} : { maxProt: intField(v, 'maxProt', SECTION, 0, 7) }),
+      ...(r.maxProt !== undefined
+        ? { maxProt: intField(v, 'maxProt', SECTION, 0, 7) }
+        : r.kind === 'file' && r.isShared
+          ? // A ghost written before shared file mappings carried their maxProt.
+            { maxProt: sharedFileMaxProt(MAP_SHARED)! }
+          : {}),
     };
     out.push(vma);
     previousEnd = end;

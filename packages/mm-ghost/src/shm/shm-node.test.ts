@@ -152,6 +152,18 @@ describe('shmat and shmdt', () => {
     });
     const rw = value(await shm.attach(ROOT, space, id, 0, 0));
     expect(space.map.vmas.find(rw)?.prot).toBe(PROT_READ | PROT_WRITE);
+    // Linux's walk: a range that reaches the read-only attachment from below
+    // changes the mapping before it, then stops with EACCES.
+    const below = a - PAGE_BYTES;
+    expect(space.mmap({ addr: below, length: PAGE_BYTES, prot: PROT_READ, flags: 0x32 }).ok).toBe(
+      true,
+    );
+    expect(space.mprotect(below, 2 * PAGE_BYTES, PROT_READ | PROT_WRITE)).toEqual({
+      ok: false,
+      errno: 'EACCES',
+    });
+    expect(space.map.vmas.find(below)?.prot).toBe(PROT_READ | PROT_WRITE);
+    expect(space.map.vmas.find(a)?.prot).toBe(PROT_READ);
   });
 
   test('fork inherits attachments and exit detaches them (nattch follows)', async () => {
