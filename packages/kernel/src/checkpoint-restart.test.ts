@@ -5,12 +5,12 @@
 // reusing its PID — prints exactly what an uninterrupted run prints and
 // exits the same way. Method: seeded random instruction counts per guest;
 // a failure names the guest, the seed and the instruction.
-import { readFileSync } from 'node:fs';
 import { ACCOUNTING_SLOT, type EpmAction, type Task } from '@krg/epm-core';
 import { MemoryGhost } from '@krg/ghost-io';
 import { Rng } from '@krg/sim-engine';
 import { describe, expect, test } from 'vitest';
-import { Cluster, ConsoleInput, type StandardStreams } from './index.js';
+import { Cluster } from './index.js';
+import { startGuest } from './cluster/guests.test-util.js';
 
 const SEED = Number(process.env.KRG_SEED ?? 20261125);
 const POINTS_PER_GUEST = 4;
@@ -31,35 +31,8 @@ interface Outcome {
 
 function setup(guest: string, args: readonly string[], stdinText: string) {
   const cluster = new Cluster({ nodes: 2, seed: 5 });
-  cluster.store.addFile(
-    `/bin/${guest}`,
-    new Uint8Array(readFileSync(new URL(`../../../tools/guests/bin/${guest}`, import.meta.url))),
-  );
-  const out: Uint8Array[] = [];
-  const stdin = new ConsoleInput('pipe');
-  let sent = false;
-  stdin.onDemand = () =>
-    cluster.engine.schedule(0, () => {
-      if (!sent && stdinText !== '') {
-        sent = true;
-        stdin.push(Buffer.from(stdinText));
-      } else stdin.end();
-    });
-  const sink = { write: (b: Uint8Array) => out.push(b.slice()) };
-  const streams: StandardStreams = {
-    stdin,
-    stdout: { sink, kind: 'pipe' },
-    stderr: { sink, kind: 'pipe' },
-  };
-  const task = cluster.start({
-    node: 1,
-    path: `/bin/${guest}`,
-    argv: [guest, ...args],
-    envp: ['LANG=C'],
-    streams,
-  });
-  if ('errno' in task) throw new Error(task.detail);
-  return { cluster, task, streams, stdout: () => Buffer.concat(out).toString('latin1') };
+  const { task, streams, stdout } = startGuest(cluster, 1, guest, args, stdinText);
+  return { cluster, task, streams, stdout };
 }
 
 function describeStatus(t: Task): string {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Task } from '@krg/epm-core';
 import { encodeWaitStatus } from '@krg/epm-core';
-import { Cluster, ConsoleInput, type PsRow } from '../index.js';
+import { Cluster, ConsoleInput, type PsRow, type StandardStreams } from '../index.js';
 import { peekLocalPs } from './process-view.js';
 
 export function guestBytes(name: string): Uint8Array {
@@ -13,18 +13,26 @@ export function guestBytes(name: string): Uint8Array {
 }
 
 export interface Started {
+  /** The started task; a restart's copy once `adopt` named it. */
   readonly task: Task;
+  readonly pid: number;
   readonly name: string;
   readonly stdin: ConsoleInput;
-  stdout(): string;
-  /** The wait status word once reaped, else undefined. */
-  status(): number | undefined;
+  /** The process's console streams (a restarted copy reattaches to them). */
+  readonly streams: StandardStreams;
+  readonly stdout: () => string;
+  /** The wait status word once the task (or the copy `adopt` named) ended, else undefined. */
+  readonly status: () => number | undefined;
+  /** A restarted copy of the process (same pid) is now the one whose end counts. */
+  readonly adopt: (copy: Task) => void;
 }
 
 /**
- * Starts `/bin/<name>` on `node`. With `stdin` undefined the input stays
- * open and empty until `started.stdin.end()` (a process that blocks on
- * read lives until then); with a string, that text then EOF.
+ * Starts `/bin/<name>` on `node` with its standard streams piped to the
+ * test: the one helper every cluster test starts guests with. With `stdin`
+ * undefined the input stays open and empty until `started.stdin.end()` (a
+ * process that blocks on read lives until then); with a string, that text
+ * then EOF ('' is EOF at once).
  */
 export function startGuest(
   cluster: Cluster,
@@ -48,23 +56,38 @@ export function startGuest(
       });
   }
   const sink = { write: (b: Uint8Array) => out.push(b.slice()) };
-  const task = cluster.start({
+  const streams: StandardStreams = {
+    stdin,
+    stdout: { sink, kind: 'pipe' },
+    stderr: { sink, kind: 'pipe' },
+  };
+  const started = cluster.start({
     node,
     path: `/bin/${name}`,
     argv: [name, ...args],
     envp: ['LANG=C'],
-    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
+    streams,
   });
-  if ('errno' in task) throw new Error(`${name}: ${task.detail}`);
+  if ('errno' in started) throw new Error(`${name}: ${started.detail}`);
+  let task: Task = started;
   return {
-    task,
+    get task() {
+      return task;
+    },
+    pid: started.pid,
     name,
     stdin,
+    streams,
     stdout: () => Buffer.concat(out).toString('latin1'),
     status: () =>
       task.state === 'dead' && task.exitStatus !== undefined
         ? encodeWaitStatus(task.exitStatus)
         : undefined,
+    adopt: (copy) => {
+      if (copy.pid !== started.pid)
+        throw new Error(`${name}: a copy of ${started.pid} has its pid`);
+      task = copy;
+    },
   };
 }
 

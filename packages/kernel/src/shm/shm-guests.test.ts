@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Rng } from '@krg/sim-engine';
 import { Cluster } from '../cluster.js';
-import { startGuest } from './shm-cluster.test-util.js';
+import { startGuest } from '../cluster/guests.test-util.js';
 
 const PINGPONG =
   'consumer: rounds=48 bytes=786432 fnv1a=a71e525d\n' +
@@ -16,7 +16,7 @@ const PINGPONG =
 describe('shm-pingpong', () => {
   test('parent and forked child on one node (the qemu differential)', async () => {
     const cluster = new Cluster({ nodes: 1, seed: 1 });
-    const p = startGuest(cluster, 'shm-pingpong', [], 0);
+    const p = startGuest(cluster, 0, 'shm-pingpong', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(PINGPONG);
     expect(p.status()).toBe(0);
@@ -24,8 +24,8 @@ describe('shm-pingpong', () => {
 
   test('producer and consumer on two nodes print the same', async () => {
     const cluster = new Cluster({ nodes: 2, seed: 1 });
-    const consumer = startGuest(cluster, 'shm-pingpong', ['consumer'], 1);
-    const producer = startGuest(cluster, 'shm-pingpong', ['producer'], 0);
+    const consumer = startGuest(cluster, 1, 'shm-pingpong', ['consumer'], '');
+    const producer = startGuest(cluster, 0, 'shm-pingpong', ['producer'], '');
     await cluster.run();
     expect(consumer.stdout() + producer.stdout()).toBe(PINGPONG);
     expect([consumer.status(), producer.status()]).toEqual([0, 0]);
@@ -36,7 +36,7 @@ describe('shm-errors', () => {
   test('prints what qemu-riscv64 prints: every rule and errno of the four calls', async () => {
     const expected = readFileSync(new URL('./shm-errors.expected.txt', import.meta.url), 'utf8');
     const cluster = new Cluster({ nodes: 1, seed: 1 });
-    const p = startGuest(cluster, 'shm-errors', [], 0);
+    const p = startGuest(cluster, 0, 'shm-errors', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(expected);
     expect(p.status()).toBe(0);
@@ -47,7 +47,7 @@ describe('shm-ipcs', () => {
   test('prints what qemu-riscv64 prints: IPC_INFO, SHM_INFO, SHM_STAT, SHM_LOCK', async () => {
     const expected = readFileSync(new URL('./shm-ipcs.expected.txt', import.meta.url), 'utf8');
     const cluster = new Cluster({ nodes: 1, seed: 1 });
-    const p = startGuest(cluster, 'shm-ipcs', [], 0);
+    const p = startGuest(cluster, 0, 'shm-ipcs', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(expected);
     expect(p.status()).toBe(0);
@@ -56,7 +56,7 @@ describe('shm-ipcs', () => {
   test('on node 1 of 3 (the segment descriptors live on other nodes) it prints the same', async () => {
     const expected = readFileSync(new URL('./shm-ipcs.expected.txt', import.meta.url), 'utf8');
     const cluster = new Cluster({ nodes: 3, seed: 4 });
-    const p = startGuest(cluster, 'shm-ipcs', [], 1);
+    const p = startGuest(cluster, 1, 'shm-ipcs', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(expected);
   });
@@ -73,10 +73,10 @@ describe('shm-pingpong with random placement', () => {
       const args = (role: string) => [role, '0x6b726753', '8'];
       const producerFirst = rng.chance(0.5);
       const producer = producerFirst
-        ? startGuest(cluster, 'shm-pingpong', args('producer'), producerNode)
+        ? startGuest(cluster, producerNode, 'shm-pingpong', args('producer'), '')
         : undefined;
-      const consumer = startGuest(cluster, 'shm-pingpong', args('consumer'), consumerNode);
-      const p = producer ?? startGuest(cluster, 'shm-pingpong', args('producer'), producerNode);
+      const consumer = startGuest(cluster, consumerNode, 'shm-pingpong', args('consumer'), '');
+      const p = producer ?? startGuest(cluster, producerNode, 'shm-pingpong', args('producer'), '');
       await cluster.run();
       const where = `seed ${seed} (KRG_SEED=${seed0}): consumer on ${consumerNode}, producer on ${producerNode}`;
       expect(consumer.stdout() + p.stdout(), where).toBe(
@@ -93,7 +93,7 @@ describe('shm-counter', () => {
 
   test('parent and child add atomically on one node (the qemu differential)', async () => {
     const cluster = new Cluster({ nodes: 1, seed: 1 });
-    const p = startGuest(cluster, 'shm-counter', [], 0);
+    const p = startGuest(cluster, 0, 'shm-counter', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(TOTAL + TOTAL);
     expect(p.status()).toBe(0);
@@ -101,8 +101,8 @@ describe('shm-counter', () => {
 
   test('two workers on two nodes: every atomic add takes the page over, none is lost', async () => {
     const cluster = new Cluster({ nodes: 2, seed: 1 });
-    const a = startGuest(cluster, 'shm-counter', ['worker'], 0);
-    const b = startGuest(cluster, 'shm-counter', ['worker'], 1);
+    const a = startGuest(cluster, 0, 'shm-counter', ['worker'], '');
+    const b = startGuest(cluster, 1, 'shm-counter', ['worker'], '');
     await cluster.run();
     expect(a.stdout() + b.stdout()).toBe(TOTAL + TOTAL);
     expect([a.status(), b.status()]).toEqual([0, 0]);

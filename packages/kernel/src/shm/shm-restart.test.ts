@@ -14,7 +14,7 @@ import { Rng } from '@krg/sim-engine';
 import { ACCOUNTING_SLOT } from '@krg/epm-core';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from '../cluster.js';
-import { startGuest } from './shm-cluster.test-util.js';
+import { startGuest } from '../cluster/guests.test-util.js';
 
 const SEED = Number(process.env.KRG_SEED ?? 20261125);
 const POINTS = 4;
@@ -39,8 +39,8 @@ let reference: { instret: number; stdout: string } | undefined;
 async function uninterrupted(): Promise<{ instret: number; stdout: string }> {
   if (reference !== undefined) return reference;
   const cluster = new Cluster({ nodes: 2, seed: 3 });
-  const consumer = startGuest(cluster, 'shm-pingpong', CONSUMER, 1);
-  const producer = startGuest(cluster, 'shm-pingpong', PRODUCER, 0);
+  const consumer = startGuest(cluster, 1, 'shm-pingpong', CONSUMER, '');
+  const producer = startGuest(cluster, 0, 'shm-pingpong', PRODUCER, '');
   let instret = 0;
   const previous = cluster.onTaskReaped;
   cluster.onTaskReaped = (t) => {
@@ -61,8 +61,8 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
       const at = 1 + rng.nextInt(total - 1);
       const where = `consumer checkpointed at instruction ${at} (KRG_SEED=${SEED})`;
       const cluster = new Cluster({ nodes: 2, seed: 3 });
-      const consumer = startGuest(cluster, 'shm-pingpong', CONSUMER, 1);
-      const producer = startGuest(cluster, 'shm-pingpong', PRODUCER, 0);
+      const consumer = startGuest(cluster, 1, 'shm-pingpong', CONSUMER, '');
+      const producer = startGuest(cluster, 0, 'shm-pingpong', PRODUCER, '');
       const frozen = cluster.freeze(consumer.task, at);
       // The producer spins while the consumer is frozen: stop at the freeze.
       void frozen.then(() => cluster.engine.stop());
@@ -77,6 +77,7 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
       const running = cluster.run();
       const restarted = await importing;
       expect(restarted.pid, where).toBe(consumer.pid);
+      consumer.adopt(restarted);
       await running;
       await cluster.run();
       expect(consumer.stdout() + producer.stdout(), where).toBe(EXPECTED);
@@ -87,8 +88,8 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
   test('a restart whose segment was destroyed meanwhile fails with a typed error', async () => {
     const { instret: total } = await uninterrupted();
     const cluster = new Cluster({ nodes: 2, seed: 3 });
-    const errors = startGuest(cluster, 'shm-pingpong', CONSUMER, 1);
-    const producer = startGuest(cluster, 'shm-pingpong', PRODUCER, 0);
+    const errors = startGuest(cluster, 1, 'shm-pingpong', CONSUMER, '');
+    const producer = startGuest(cluster, 0, 'shm-pingpong', PRODUCER, '');
     // Freeze the consumer once it has attached: well into its run.
     const frozen = cluster.freeze(errors.task, Math.floor(total / 2));
     void frozen.then(() => cluster.engine.stop());
@@ -101,7 +102,7 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
     cluster.kill(errors.task);
     cluster.kill(producer.task);
     await cluster.run();
-    const cleaner = startGuest(cluster, 'shm-pingpong', ['rmid'], 0);
+    const cleaner = startGuest(cluster, 0, 'shm-pingpong', ['rmid'], '');
     await cluster.run();
     expect(cleaner.stdout()).toBe('');
     const importing = cluster.importProcess(ghost.toReader(), restart, 1, errors.streams);

@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { ACCOUNTING_SLOT } from '@krg/epm-core';
 import { DEFAULT_COST_MODEL, Rng } from '@krg/sim-engine';
 import { Cluster } from '../cluster.js';
-import { startGuest } from './shm-cluster.test-util.js';
+import { startGuest } from '../cluster/guests.test-util.js';
 
 const EXPECTED = readFileSync(new URL('./shm-syscalls.expected.txt', import.meta.url), 'utf8');
 /** The user's lines, then the holder's last line (the two-process form prints them in two streams). */
@@ -21,7 +21,7 @@ const HOLDER_LINE = 'holder: steps=11\n';
 describe('shm-syscalls', () => {
   test('holder and forked user on one node print what qemu-riscv64 prints', async () => {
     const cluster = new Cluster({ nodes: 1, seed: 1 });
-    const p = startGuest(cluster, 'shm-syscalls', [], 0);
+    const p = startGuest(cluster, 0, 'shm-syscalls', [], '');
     await cluster.run();
     expect(p.stdout()).toBe(EXPECTED);
     expect(p.status()).toBe(0);
@@ -41,11 +41,11 @@ describe('shm-syscalls', () => {
       const key = ['0x6b726760'];
       const userFirst = rng.chance(0.5);
       const early = userFirst
-        ? startGuest(cluster, 'shm-syscalls', ['user', ...key], userNode)
-        : startGuest(cluster, 'shm-syscalls', ['holder', ...key], holderNode);
+        ? startGuest(cluster, userNode, 'shm-syscalls', ['user', ...key], '')
+        : startGuest(cluster, holderNode, 'shm-syscalls', ['holder', ...key], '');
       const late = userFirst
-        ? startGuest(cluster, 'shm-syscalls', ['holder', ...key], holderNode)
-        : startGuest(cluster, 'shm-syscalls', ['user', ...key], userNode);
+        ? startGuest(cluster, holderNode, 'shm-syscalls', ['holder', ...key], '')
+        : startGuest(cluster, userNode, 'shm-syscalls', ['user', ...key], '');
       const [user, holder] = userFirst ? [early, late] : [late, early];
       await cluster.run();
       const where = `seed ${seed} (KRG_SEED=${seed0}): user on ${userNode}, holder on ${holderNode} of ${nodes}`;
@@ -59,8 +59,8 @@ describe('shm-syscalls', () => {
     // 1 ms links: every page the user needs takes several slices to arrive.
     const cost = { ...DEFAULT_COST_MODEL, link: { ...DEFAULT_COST_MODEL.link, latencyNs: 1e6 } };
     const cluster = new Cluster({ nodes: 2, seed: 5, cost });
-    const user = startGuest(cluster, 'shm-syscalls', ['user', '0x6b726761'], 1);
-    const holder = startGuest(cluster, 'shm-syscalls', ['holder', '0x6b726761'], 0);
+    const user = startGuest(cluster, 1, 'shm-syscalls', ['user', '0x6b726761'], '');
+    const holder = startGuest(cluster, 0, 'shm-syscalls', ['holder', '0x6b726761'], '');
     let spin: ReturnType<typeof startGuest> | undefined;
     let waitingSamples = 0;
     let spinGrewWhileWaiting = 0;
@@ -73,7 +73,7 @@ describe('shm-syscalls', () => {
         );
         // The neighbour starts at the user's first page wait, and runs ~20 ms.
         if (isWaiting && spin === undefined)
-          spin = startGuest(cluster, 'shm-syscalls', ['spin', '4000000'], 1);
+          spin = startGuest(cluster, 1, 'shm-syscalls', ['spin', '4000000'], '');
         const instret = spin?.task.get(ACCOUNTING_SLOT).instret ?? -1;
         if (isWaiting && spin?.status() === undefined) {
           waitingSamples++;
