@@ -173,6 +173,9 @@ describe("the target's node crashes while it holds the request", () => {
     expect(await send(cluster, 0, target.task.pid, SIGUSR1)).toBe('send: ESRCH\n');
     // The request did reach the node, which died holding it.
     expect(cluster.nodes[2]!.isUp).toBe(false);
+    // Later: its task object died with the node (its home); ESRCH at once.
+    expect(await send(cluster, 1, target.task.pid, 0)).toBe('send: ESRCH\n');
+    expect(await send(cluster, 1, -target.task.pid, 0)).toBe('send: ESRCH\n');
   });
 
   test('kill of a group with members there: the others take it', async () => {
