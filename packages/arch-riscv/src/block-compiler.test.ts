@@ -20,7 +20,7 @@ function pair(
     memory.map(CODE_BASE, 4096, codeProt);
     memory.write(CODE_BASE, codeBytes(code));
     memory.map(DATA_BASE, DATA_BYTES, PROT_READ | PROT_WRITE);
-    const hart = new Hart(memory, { compileBlocks });
+    const hart = new Hart(memory, { compileBlocks, hotRuns: 16 });
     hart.pc = BigInt(CODE_BASE);
     harts.push(hart);
     memories.push(memory);

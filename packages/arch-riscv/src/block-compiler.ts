@@ -27,7 +27,7 @@
 import type { Block, CodeCache } from './code-cache.js';
 import type { Cpu } from './cpu.js';
 import * as I from './isa/rv64i.js';
-import { RV64I_TEMPLATES } from './isa/rv64i-templates.js';
+import { BRANCH_CONDITIONS, jalLink, RV64I_TEMPLATES } from './isa/rv64i-templates.js';
 import { ZICSR } from './isa/zicsr.js';
 import { TRACE_INSNS_MAX } from './limits.js';
 import type { Exec, Op } from './op.js';
@@ -90,6 +90,7 @@ export function traceOf(head: Block, code: CodeCache): Trace {
     }
     ops.push(...next.ops);
     starts.add(next.pc);
+    if (next.compiled === undefined) next.runs = 0;
     tail = next;
   }
   return { ops, isLoop: false, endPc: tail.endPc };
@@ -101,39 +102,42 @@ export function traceSource(pc: number, trace: Trace): string {
   const size = ops.length;
   const bindings: string[] = [];
   const steps: string[] = [];
+  // How the function ends: a loop runs again while it may, else it returns.
+  const again = `n += ${size}; if (code.epoch !== e0 || n + ${size} > left) { c.pc = ${pc}; return n; }`;
   for (let k = 0; k < size; k++) {
     const op = ops[k]!;
-    const nextPc = k + 1 < size ? ops[k + 1]!.pc : undefined;
+    const isLast = k + 1 === size;
+    const nextPc = isLast ? undefined : ops[k + 1]!.pc;
     // Leaves after op k when code was written under the trace.
     const onWrite =
       nextPc === undefined
         ? ''
         : ` if (code.epoch !== e0) { c.pc = ${nextPc}; return n + ${k + 1}; }`;
-    const template = RV64I_TEMPLATES.get(op.exec);
-    if (template !== undefined) {
-      // A store's slow path is the only place a template can write code.
-      steps.push(template(op, k).replace('/*slow-store*/', onWrite));
+    const condition = BRANCH_CONDITIONS.get(op.exec);
+    if (condition !== undefined && !isLast) {
+      // Inside the trace: taken leaves it, not taken goes on.
+      steps.push(`if (${condition(op)}) { c.pc = ${op.target}; return n + ${k + 1}; }`);
+    } else if (condition !== undefined && isLoop) {
+      // The loop's back edge: not taken leaves, taken runs the trace again.
+      steps.push(`if (!${condition(op)}) { c.pc = ${op.next}; return n + ${size}; }`, again);
+    } else if (op.exec === I.jal && (!isLast || isLoop)) {
+      steps.push(jalLink(op), ...(isLast ? [again] : []));
     } else {
-      bindings.push(`const f${k} = fns[${k}], o${k} = ops[${k}];`);
-      steps.push(`i = ${k}; f${k}(c, o${k});${onWrite}`);
-    }
-    // A conditional branch inside the trace: taken leaves it.
-    if (nextPc !== undefined && CONDITIONAL_BRANCHES.has(op.exec)) {
-      steps.push(`if (c.pc !== ${nextPc}) return n + ${k + 1};`);
+      const template = RV64I_TEMPLATES.get(op.exec);
+      if (template !== undefined) {
+        // A store's slow path is the only place a template can write code.
+        steps.push(template(op, k).replace('/*slow-store*/', onWrite));
+      } else {
+        bindings.push(`const f${k} = fns[${k}], o${k} = ops[${k}];`);
+        steps.push(`i = ${k}; f${k}(c, o${k});${onWrite}`);
+      }
+      if (isLast && !SETS_PC.has(op.exec)) steps.push(`c.pc = ${trace.endPc};`);
     }
   }
-  const last = ops[size - 1]!;
-  if (!SETS_PC.has(last.exec)) steps.push(`c.pc = ${trace.endPc};`);
   const body = isLoop
-    ? [
-        'for (;;) {',
-        ...steps.map((s) => `  ${s}`),
-        `  n += ${size};`,
-        `  if (c.pc !== ${pc} || code.epoch !== e0 || n + ${size} > left) return n;`,
-        '}',
-      ]
+    ? ['for (;;) {', ...steps.map((s) => `  ${s}`), '}']
     : [...steps, `return ${size};`];
-  return [
+  const source = [
     '"use strict";',
     ...bindings,
     `return function trace_${pc.toString(16)}(c, left) {`,
@@ -150,6 +154,8 @@ export function traceSource(pc: number, trace: Trace): string {
     '  }',
     '};',
   ].join('\n');
+  // x0 reads as zero: its slots (0, 1) are never written (rd = x0 goes to the sink slots).
+  return source.replace(/\bx\[[01]\]/g, '0');
 }
 
 /** Compiles a hot block's trace and records its ops on the block. */

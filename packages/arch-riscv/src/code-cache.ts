@@ -22,7 +22,7 @@ export class Block {
     this.trace = ops;
   }
 
-  /** Times the block was interpreted; at BLOCK_HOT_RUNS it is compiled. */
+  /** Times the block was interpreted; at the hart's `hotRuns` it is compiled. */
   runs = 0;
   /** The block's trace as one JavaScript function, once it is hot. */
   compiled: CompiledBlock | undefined = undefined;

@@ -12,6 +12,7 @@ import { assert } from './assert.js';
 import type { GuestMemory } from './memory.js';
 import { Mmu } from './mmu.js';
 import { Trap } from './trap.js';
+import { BLOCK_HOT_RUNS } from './limits.js';
 
 assert(
   new Uint8Array(new Uint16Array([1]).buffer)[0] === 1,
@@ -61,6 +62,8 @@ export class Cpu {
     readonly timeSource: (instret: number) => bigint,
     /** Whether hot blocks are compiled into JavaScript functions. */
     readonly isCompiling: boolean,
+    /** Interpreted runs after which a block is compiled. */
+    readonly hotRuns: number = BLOCK_HOT_RUNS,
   ) {
     this.mmu = new Mmu(memory, this.trap, this.code);
     this.code.onCodePage = (pageIndex) => {

@@ -11,7 +11,7 @@ import { Block, SLOT_MASK } from './code-cache.js';
 import { type Cpu, STOP_NONE } from './cpu.js';
 import { decodeInsn } from './decoder.js';
 import { compileBlock } from './block-compiler.js';
-import { BLOCK_HOT_RUNS, BLOCK_INSNS_MAX, PAGE_SIZE_BYTES } from './limits.js';
+import { BLOCK_INSNS_MAX, PAGE_SIZE_BYTES } from './limits.js';
 import type { Op } from './op.js';
 import { CAUSE_PAGE_FAULT } from './trap.js';
 
@@ -67,8 +67,7 @@ export function execute(c: Cpu, budget: number): number {
     if (i < ops.length) c.pc = ops[i]!.pc;
     c.instret += i;
     left -= i;
-    if (++block.runs === BLOCK_HOT_RUNS && c.isCompiling)
-      block.compiled = compileBlock(block, code);
+    if (++block.runs === c.hotRuns && c.isCompiling) block.compiled = compileBlock(block, code);
     if (c.stop !== STOP_NONE) return EXIT_STOP;
   }
   return EXIT_BUDGET;

@@ -95,6 +95,19 @@ export class BudgetInvalid extends ArchRiscvError {
   }
 }
 
+/** A hart option outside its range. */
+export class HartOptionInvalid extends ArchRiscvError {
+  override readonly name = 'HartOptionInvalid';
+  readonly code = 'ARCH_RISCV_HART_OPTION_INVALID';
+  constructor(
+    readonly option: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`Hart option ${option} must be ${expected}, found ${found}`);
+  }
+}
+
 /** A hart state value that does not describe an architectural state. */
 export class HartStateInvalid extends ArchRiscvError {
   override readonly name = 'HartStateInvalid';

@@ -2,7 +2,12 @@
 // from the same pc, straddling accesses and instructions, invalidation,
 // self-modifying code with fence.i, the state value, and bad input.
 import { describe, expect, it } from 'vitest';
-import { BudgetInvalid, HartStateInvalid, RegisterIndexInvalid } from './errors.js';
+import {
+  BudgetInvalid,
+  HartOptionInvalid,
+  HartStateInvalid,
+  RegisterIndexInvalid,
+} from './errors.js';
 import { Hart } from './hart.js';
 import { CODE_BASE, DATA_BASE, codeBytes, enc, makeHart } from './isa/encode.test-util.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from './memory.js';
@@ -96,7 +101,7 @@ describe('page faults', () => {
     memory.write(CODE_BASE + 4094, codeBytes([enc('addi', { rd: 5, imm: 9 })]).subarray(0, 2));
     memory.write(CODE_BASE + 4092, nop);
     memory.protect(CODE_BASE + 4096, 4096, PROT_READ);
-    const hart = new Hart(memory);
+    const hart = new Hart(memory, { hotRuns: 16 });
     hart.pc = BigInt(CODE_BASE + 4092);
     // The c.nop runs, then the block ends before the straddling instruction...
     expect(hart.run(10)).toMatchObject({
@@ -221,7 +226,7 @@ describe('invalidation and self-modifying code', () => {
       },
     };
     original[0] = 1;
-    const hart = new Hart(memory);
+    const hart = new Hart(memory, { hotRuns: 16 });
     hart.pc = BigInt(CODE_BASE);
     hart.writeX(1, BigInt(DATA_BASE));
     hart.writeX(2, 9n);
@@ -286,6 +291,9 @@ describe('architectural state', () => {
       hart.pc = 1n;
     }).toThrow(HartStateInvalid);
     expect(hart.run(0)).toEqual({ kind: 'budget', pc: BigInt(CODE_BASE), retired: 0 });
+    for (const hotRuns of [0, -1, 1.5, 2 ** 31, Number.NaN]) {
+      expect(() => new Hart(new PagedMemory(), { hotRuns })).toThrow(HartOptionInvalid);
+    }
   });
 
   it('writes to x0 are ignored; writeX takes values modulo 2^64', () => {
@@ -311,7 +319,7 @@ describe('a GuestMemory that throws', () => {
         return inner.page(pageIndex, access);
       },
     };
-    const hart = new Hart(memory);
+    const hart = new Hart(memory, { hotRuns: 16 });
     hart.pc = BigInt(CODE_BASE);
     hart.writeX(1, 0x99000n);
     expect(() => hart.run(10)).toThrow('kernel bug');

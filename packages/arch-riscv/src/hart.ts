@@ -4,9 +4,20 @@
 // changed under it.
 import { Cpu } from './cpu.js';
 import { EXIT_BUDGET, EXIT_STOP, execute } from './dispatcher.js';
-import { BudgetInvalid, HartStateInvalid, RegisterIndexInvalid } from './errors.js';
+import {
+  BudgetInvalid,
+  HartOptionInvalid,
+  HartStateInvalid,
+  RegisterIndexInvalid,
+} from './errors.js';
 import { type HartState, validateHartState } from './hart-state.js';
-import { PAGE_SIZE_BYTES, RUN_BUDGET_INSNS_MAX, TLB_ENTRIES } from './limits.js';
+import {
+  BLOCK_HOT_RUNS,
+  HOT_RUNS_MAX,
+  PAGE_SIZE_BYTES,
+  RUN_BUDGET_INSNS_MAX,
+  TLB_ENTRIES,
+} from './limits.js';
 import type { GuestMemory } from './memory.js';
 import type { StopReason } from './stop-reason.js';
 import {
@@ -30,6 +41,12 @@ export interface HartOptions {
    * instruction is interpreted: slower, and useful as a reference in tests.
    */
   readonly compileBlocks?: boolean;
+  /**
+   * Interpreted runs after which a block is compiled (default
+   * BLOCK_HOT_RUNS, 2048). Tests set it low so that their short loops run
+   * compiled; an integer in 1..2^30.
+   */
+  readonly hotRuns?: number;
 }
 
 /** ABI names of the integer registers a kernel's syscall shim uses most. */
@@ -58,10 +75,19 @@ export class Hart {
     readonly memory: GuestMemory,
     options: HartOptions = {},
   ) {
+    const hotRuns = options.hotRuns ?? BLOCK_HOT_RUNS;
+    if (!Number.isSafeInteger(hotRuns) || hotRuns < 1 || hotRuns > HOT_RUNS_MAX) {
+      throw new HartOptionInvalid(
+        'hotRuns',
+        `an integer in 1..${String(HOT_RUNS_MAX)}`,
+        String(hotRuns),
+      );
+    }
     this.#cpu = new Cpu(
       memory,
       options.timeSource ?? ((instret) => BigInt(instret)),
       options.compileBlocks ?? true,
+      hotRuns,
     );
   }
 

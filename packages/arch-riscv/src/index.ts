@@ -118,6 +118,7 @@ export {
   ArchRiscvError,
   RegisterIndexInvalid,
   BudgetInvalid,
+  HartOptionInvalid,
   HartStateInvalid,
   AddressInvalid,
   PageNotMapped,

@@ -22,7 +22,7 @@ function machine(code: Uint8Array): { hart: Hart; memory: PagedMemory } {
   memory.map(DATA_BASE, DATA_BYTES, PROT_READ | PROT_WRITE);
   const pattern = new Uint8Array(DATA_BYTES).map((_, i) => (i * 37 + 11) & 0xff);
   memory.write(DATA_BASE, pattern);
-  const hart = new Hart(memory);
+  const hart = new Hart(memory, { hotRuns: 16 });
   hart.pc = BigInt(CODE_BASE);
   return { hart, memory };
 }

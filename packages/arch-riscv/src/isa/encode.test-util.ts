@@ -106,7 +106,7 @@ export function makeHart(code: Code): { hart: Hart; memory: PagedMemory } {
   memory.map(CODE_BASE, Math.max(bytes.length, 1), PROT_READ | PROT_EXEC);
   memory.write(CODE_BASE, bytes);
   memory.map(DATA_BASE, DATA_BYTES, PROT_READ | PROT_WRITE);
-  const hart = new Hart(memory);
+  const hart = new Hart(memory, { hotRuns: 16 });
   hart.pc = BigInt(CODE_BASE);
   return { hart, memory };
 }

@@ -112,16 +112,18 @@ const sd = store(
 
 const lui: Template = (o) => `x[${o.rd}] = ${o.imm}; x[${o.rd + 1}] = ${o.immHi};`;
 const auipc: Template = (o) => `x[${o.rd}] = ${o.pcImmLo}; x[${o.rd + 1}] = ${o.pcImmHi};`;
-const jal: Template = (o) =>
-  `x[${o.rd}] = ${o.linkLo}; x[${o.rd + 1}] = ${o.linkHi}; c.pc = ${o.target};`;
+const jal: Template = (o) => `${jalLink(o)} c.pc = ${o.target};`;
 const jalr: Template = (o) =>
   `{ ${ea(o)} c.pc = (hi >>> 0) * 4294967296 + ((lo & ~1) >>> 0); ` +
   `x[${o.rd}] = ${o.linkLo}; x[${o.rd + 1}] = ${o.linkHi}; }`;
 
 // ---- conditional branches ----
 
-function branch(cond: (a: number, b: number) => string): Template {
-  return (o) => `c.pc = ${cond(o.rs1, o.rs2)} ? ${o.target} : ${o.next};`;
+/** A conditional branch's condition (true: taken) as a JavaScript expression. */
+export type Condition = (o: Op) => string;
+
+function branch(cond: Condition): Template {
+  return (o) => `c.pc = ${cond(o)} ? ${o.target} : ${o.next};`;
 }
 
 const lessSigned = (a: number, b: number): string =>
@@ -129,12 +131,34 @@ const lessSigned = (a: number, b: number): string =>
 const lessUnsigned = (a: number, b: number): string =>
   `(x[${a + 1}] >>> 0 < x[${b + 1}] >>> 0 || (x[${a + 1}] === x[${b + 1}] && x[${a}] >>> 0 < x[${b}] >>> 0))`;
 
-const beq = branch((a, b) => `(x[${a}] === x[${b}] && x[${a + 1}] === x[${b + 1}])`);
-const bne = branch((a, b) => `(x[${a}] !== x[${b}] || x[${a + 1}] !== x[${b + 1}])`);
-const blt = branch(lessSigned);
-const bge = branch((a, b) => `!${lessSigned(a, b)}`);
-const bltu = branch(lessUnsigned);
-const bgeu = branch((a, b) => `!${lessUnsigned(a, b)}`);
+const beqCondition: Condition = (o) =>
+  `(x[${o.rs1}] === x[${o.rs2}] && x[${o.rs1 + 1}] === x[${o.rs2 + 1}])`;
+const bneCondition: Condition = (o) =>
+  `(x[${o.rs1}] !== x[${o.rs2}] || x[${o.rs1 + 1}] !== x[${o.rs2 + 1}])`;
+const bltCondition: Condition = (o) => lessSigned(o.rs1, o.rs2);
+const bgeCondition: Condition = (o) => `!${lessSigned(o.rs1, o.rs2)}`;
+const bltuCondition: Condition = (o) => lessUnsigned(o.rs1, o.rs2);
+const bgeuCondition: Condition = (o) => `!${lessUnsigned(o.rs1, o.rs2)}`;
+
+const beq = branch(beqCondition);
+const bne = branch(bneCondition);
+const blt = branch(bltCondition);
+const bge = branch(bgeCondition);
+const bltu = branch(bltuCondition);
+const bgeu = branch(bgeuCondition);
+
+/** The conditional branches' conditions, for a compiler that lays out its own exits. */
+export const BRANCH_CONDITIONS: ReadonlyMap<Exec, Condition> = new Map<Exec, Condition>([
+  [I.beq, beqCondition],
+  [I.bne, bneCondition],
+  [I.blt, bltCondition],
+  [I.bge, bgeCondition],
+  [I.bltu, bltuCondition],
+  [I.bgeu, bgeuCondition],
+]);
+
+/** jal without its pc update: the link only (a trace continues at the target). */
+export const jalLink = (o: Op): string => `x[${o.rd}] = ${o.linkLo}; x[${o.rd + 1}] = ${o.linkHi};`;
 
 // ---- register-immediate ----
 

@@ -73,7 +73,8 @@ export function runOnHart(elf: Uint8Array, options: HartRunOptions = {}): HartRu
   memory.map(STACK_TOP - STACK_BYTES, STACK_BYTES, PROT_READ | PROT_WRITE);
   memory.write(stack.sp, stack.bytes);
 
-  const hart = new Hart(memory);
+  // Hot blocks compile after 4 runs, so the guests run compiled traces early and widely.
+  const hart = new Hart(memory, { hotRuns: 4 });
   hart.pc = BigInt(image.entry);
   hart.writeX(2, BigInt(stack.sp));
   const shim = new SyscallShim({
