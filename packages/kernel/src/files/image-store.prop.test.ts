@@ -45,7 +45,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     length: fc.nat({ max: 200 }),
   }),
   fc.record({ op: fc.constant('truncate'), at: index, size: fc.nat({ max: 400 }) }),
-) as fc.Arbitrary<Op>;
+);
 
 /** Every (directory, name, node) entry reachable from the root, directories in order. */
 function entries(store: ImageStore): { parent: ImageDirectory; name: string; node: ImageNode }[] {
