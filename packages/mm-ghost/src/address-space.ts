@@ -164,17 +164,21 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
    * error is thrown.
    */
   async holdPages(pages: readonly AbsentPage[]): Promise<PageHold> {
+    // One page (every CPU fault): no ordering to do.
+    if (pages.length === 1) {
+      const page = pages[0]!;
+      const target = this.#shmTarget(page.address, page.access);
+      const put =
+        target === undefined ? undefined : await target.pager.hold(target.segPage, page.access);
+      return { pages, release: () => put?.() };
+    }
     const wanted = new Map<string, { pager: ShmPager; segPage: number; access: AccessKind }>();
     for (const page of pages) {
-      const vma = this.map.vmas.find(page.address);
-      if (vma === undefined || vma.kind !== 'shm' || !allows(vma, page.access)) continue;
-      const link = this.#shm.get(vma.shmId ?? -1);
-      if (link === undefined) continue;
-      const segPage = shmPageOf(vma, page.address);
-      if (segPage >= link.pager.pageCount) continue;
-      const key = `${link.pager.shmId}:${segPage}`;
+      const target = this.#shmTarget(page.address, page.access);
+      if (target === undefined) continue;
+      const key = `${target.pager.shmId}:${target.segPage}`;
       const known = wanted.get(key);
-      if (known === undefined) wanted.set(key, { pager: link.pager, segPage, access: page.access });
+      if (known === undefined) wanted.set(key, { ...target, access: page.access });
       else if (page.access === 'write') known.access = 'write';
     }
     const order = [...wanted.values()].sort(
@@ -533,6 +537,19 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
       space.#frames.set(index, new PageFrame(bytes));
     }
     return space;
+  }
+
+  /** The segment page behind a shm address `access` may use, if it is still mapped and attached. */
+  #shmTarget(
+    address: number,
+    access: AccessKind,
+  ): { pager: ShmPager; segPage: number } | undefined {
+    const vma = this.map.vmas.find(address);
+    if (vma === undefined || vma.kind !== 'shm' || !allows(vma, access)) return undefined;
+    const link = this.#shm.get(vma.shmId ?? -1);
+    if (link === undefined) return undefined;
+    const segPage = shmPageOf(vma, address);
+    return segPage < link.pager.pageCount ? { pager: link.pager, segPage } : undefined;
   }
 
   #noteUserFault(pageIndex: number, access: AccessKind): void {
