@@ -384,9 +384,11 @@ export class NodeKernel {
     argv: readonly string[],
     envp: readonly string[],
   ): 'ok' | ErrnoName {
+    const fs = task.get(FS_SLOT);
     const loaded = loadProgram(store, {
       path,
-      cwd: task.get(FS_SLOT).cwd,
+      // The working directory where it is now (renamed or not), as path lookups see it.
+      cwd: fs.cwdDir?.path ?? fs.cwd,
       argv,
       envp,
       random: this.atRandom(),
