@@ -139,6 +139,43 @@ describe('compiled blocks', () => {
     expect(harts[0]!.readX(7)).toBe(149n + 51n * 100n);
   });
 
+  it('a copy-on-write grant taken by a compiled store replaces what compiled loads read', () => {
+    // The data page answers reads with `original` until a write is granted,
+    // which gets a fresh copy (a COW break after fork); reads then see the copy.
+    for (const compileBlocks of [true, false]) {
+      const original = new Uint8Array(4096).fill(1);
+      const copy = new Uint8Array(4096);
+      const inner = new PagedMemory();
+      inner.map(CODE_BASE, 4096, PROT_READ | PROT_EXEC);
+      inner.write(CODE_BASE, codeBytes(COW_LOOP));
+      inner.map(DATA_BASE + 0x1000, 4096, PROT_READ | PROT_WRITE);
+      let isCopied = false;
+      const memory = {
+        page(pageIndex: number, access: 'read' | 'write' | 'execute'): Uint8Array | undefined {
+          if (pageIndex !== DATA_BASE / 4096) return inner.page(pageIndex, access);
+          if (access === 'execute') return undefined;
+          if (access === 'write' && !isCopied) {
+            isCopied = true;
+            copy.set(original);
+          }
+          return isCopied ? copy : original;
+        },
+      };
+      const hart = new Hart(memory, { compileBlocks, hotRuns: 16 });
+      hart.pc = BigInt(CODE_BASE);
+      hart.writeX(1, BigInt(DATA_BASE));
+      hart.writeX(2, 9n); // the byte stored
+      hart.writeX(6, 300n); // iterations
+      hart.writeX(8, 100n); // the iteration whose store goes to the COW page
+      hart.writeX(14, -0x1000n); // from the other data page to the COW page
+      hart.writeX(15, BigInt(DATA_BASE + 0x1000));
+      expect(hart.run(1_000_000).kind).toBe('ecall');
+      // 100 iterations read 1 (the 100th reads before it stores), 200 read 9
+      expect(hart.readX(7)).toBe(100n + 200n * 9n);
+      expect([original[0], copy[0]]).toEqual([1, 9]);
+    }
+  });
+
   it('a compiled loop sees mprotect and munmap once the hart is told', () => {
     const { harts, memories } = pair(WALK);
     for (const [k, h] of harts.entries()) {
@@ -194,4 +231,22 @@ const SELF_MODIFYING = [
   enc('addi', { rd: 2, rs1: 2, imm: -1 }), // 32
   enc('bne', { rs1: 2, rs2: 0, imm: -36 }), // 36 -> 0
   enc('ecall'), // 40
+];
+
+// Reads the byte at x1 (the COW page) into a running sum each pass, and
+// stores x2 at x15 (another page), except on pass x8, when the address
+// becomes x1's page (x14 = the distance): that store breaks the COW.
+const COW_LOOP = [
+  enc('lbu', { rd: 3, rs1: 1 }), // 0
+  enc('add', { rd: 7, rs1: 7, rs2: 3 }), // 4
+  enc('addi', { rd: 5, rs1: 5, imm: 1 }), // 8
+  enc('sub', { rd: 12, rs1: 5, rs2: 8 }), // 12
+  enc('sltiu', { rd: 12, rs1: 12, imm: 1 }), // 16
+  enc('sub', { rd: 12, rs1: 0, rs2: 12 }), // 20
+  enc('and', { rd: 13, rs1: 12, rs2: 14 }), // 24
+  enc('add', { rd: 13, rs1: 13, rs2: 15 }), // 28
+  enc('sb', { rs1: 13, rs2: 2 }), // 32
+  enc('addi', { rd: 6, rs1: 6, imm: -1 }), // 36
+  enc('bne', { rs1: 6, rs2: 0, imm: -40 }), // 40 -> 0
+  enc('ecall'), // 44
 ];
