@@ -168,6 +168,11 @@ int main(int argc, char **argv) {
   rule("fchmodat (3 arguments)", syscall(SYS_fchmodat, AT_FDCWD, "f", 0644));
   rule("fchown bad fd", fchown(99, 0, 0));
   rule("stat missing", access("d/nope/x", F_OK));
+  struct statx sx;
+  rule("statx bad flags", statx(AT_FDCWD, "f", 0x80000, STATX_BASIC_STATS, &sx));
+  rule("statx reserved mask bit", statx(AT_FDCWD, "f", 0, 0x80000000u, &sx));
+  rule("statx missing", statx(AT_FDCWD, "nope", 0, STATX_BASIC_STATS, &sx));
+  rule("statx AT_EMPTY_PATH on a descriptor", statx(rd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx));
 
   /* nothing above created or removed anything */
   DIR *dir = opendir(".");

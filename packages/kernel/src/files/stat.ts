@@ -81,3 +81,38 @@ export function statOfNode(node: ImageNode): StatInfo {
       return { ...common, mode: S_IFCHR | node.mode, rdev: node.rdev, size: 0 };
   }
 }
+
+/** struct statx (linux/stat.h), 256 bytes. */
+export const STATX_BYTES = 256;
+/** STATX_BASIC_STATS: type, mode, nlink, uid, gid, atime, mtime, ctime, ino, size, blocks (no birth time). */
+export const STATX_BASIC_STATS = 0x7ff;
+
+export function encodeStatx(st: StatInfo): Uint8Array {
+  const bytes = new Uint8Array(STATX_BYTES);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(0, STATX_BASIC_STATS, true);
+  v.setUint32(4, st.blksize, true);
+  v.setUint32(16, st.nlink, true);
+  v.setUint32(20, st.uid, true);
+  v.setUint32(24, st.gid, true);
+  v.setUint16(28, st.mode, true);
+  v.setBigUint64(32, BigInt(st.ino), true);
+  v.setBigUint64(40, BigInt(st.size), true);
+  v.setBigUint64(48, BigInt(Math.ceil(st.size / 512)), true);
+  for (const [at, ns] of [
+    [64, st.atimeNs],
+    [96, st.ctimeNs],
+    [112, st.mtimeNs],
+  ] as const) {
+    v.setBigInt64(at, ns / 1_000_000_000n, true);
+    v.setUint32(at + 8, Number(ns % 1_000_000_000n), true);
+  }
+  // Linux's new_encode_dev numbers split into major and minor.
+  const major = (d: number): number => (d >> 8) & 0xfff;
+  const minor = (d: number): number => (d & 0xff) | ((d >> 12) & 0xfff00);
+  v.setUint32(128, major(st.rdev), true);
+  v.setUint32(132, minor(st.rdev), true);
+  v.setUint32(136, major(st.dev), true);
+  v.setUint32(140, minor(st.dev), true);
+  return bytes;
+}

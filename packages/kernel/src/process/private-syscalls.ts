@@ -46,6 +46,7 @@ const PRIVATE_SYSCALL_NAMES: ReadonlySet<string> = new Set([
   'chdir',
   'umask',
   'newfstatat',
+  'statx',
   'faccessat',
   'faccessat2',
   'readlinkat',

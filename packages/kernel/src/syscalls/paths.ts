@@ -1,6 +1,6 @@
 // Path syscalls that open, inspect and list the cluster's file tree:
 // openat (create, exclusive, truncate, append, directory, nofollow),
-// newfstatat, readlinkat (with /proc/self/exe), faccessat(2), getdents64,
+// newfstatat, statx, readlinkat (with /proc/self/exe), faccessat(2), getdents64,
 // getcwd, chdir, fchdir, umask. Each answers what Linux answers for the
 // same call, in the order Linux checks. Paths are untrusted guest strings,
 // bounded by PATH_MAX.
@@ -32,7 +32,7 @@ import {
   O_TRUNC,
 } from '../files/open-flags.js';
 import { mayAccess, ownerOf, MAY_EXEC, MAY_READ, MAY_WRITE } from '../files/permission.js';
-import { encodeStat, statOfNode } from '../files/stat.js';
+import { encodeStat, encodeStatx, statOfNode, type StatInfo } from '../files/stat.js';
 import { FILES_SLOT, FS_SLOT } from '../process/task-slots.js';
 import { fdResult, statOf } from './fd-io.js';
 import {
@@ -159,7 +159,6 @@ export function createPathSyscalls(
   }
 
   function sysNewfstatat(ctx: SyscallContext): SyscallOutcome {
-    const dirfd = argInt(ctx, 0);
     const path = args.path(ctx, 1);
     if (typeof path !== 'string') return path;
     const buf = argAddress(ctx, 2);
@@ -167,7 +166,41 @@ export function createPathSyscalls(
     if ((flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT)) !== 0)
       return fail('EINVAL');
     if (buf === undefined) return fail('EFAULT');
-    let stat;
+    const stat = statAt(ctx, argInt(ctx, 0), path, flags);
+    if (!('ino' in stat)) return stat;
+    return ctx.memory.writeUser(buf, encodeStat(stat)) === 'ok' ? ret(0) : fail('EFAULT');
+  }
+
+  /** statx: the same answer as newfstatat in struct statx (basic stats; no birth time). */
+  function sysStatx(ctx: SyscallContext): SyscallOutcome {
+    const flags = argInt(ctx, 2);
+    const mask = argUint(ctx, 3);
+    const buf = argAddress(ctx, 4);
+    const AT_STATX_SYNC_TYPE = 0x6000;
+    const STATX_RESERVED = 0x80000000;
+    if (
+      (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) !==
+      0
+    )
+      return fail('EINVAL');
+    if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return fail('EINVAL');
+    if ((mask & STATX_RESERVED) !== 0) return fail('EINVAL');
+    const path = args.path(ctx, 1);
+    if (typeof path !== 'string') return path;
+    const stat = statAt(ctx, argInt(ctx, 0), path, flags);
+    if (!('ino' in stat)) return stat;
+    if (buf === undefined) return fail('EFAULT');
+    return ctx.memory.writeUser(buf, encodeStatx(stat)) === 'ok' ? ret(0) : fail('EFAULT');
+  }
+
+  /** What the stat calls report for `path` from `dirfd` (AT_EMPTY_PATH: the descriptor itself). */
+  function statAt(
+    ctx: SyscallContext,
+    dirfd: number,
+    path: string,
+    flags: number,
+  ): StatInfo | SyscallOutcome {
+    let stat: StatInfo;
     if (path === '' && (flags & AT_EMPTY_PATH) !== 0) {
       if (dirfd === AT_FDCWD) {
         const cwd = args.baseDir(ctx, AT_FDCWD);
@@ -185,7 +218,7 @@ export function createPathSyscalls(
       if (walked.hasTrailingSlash && walked.node.type !== 'directory') return fail('ENOTDIR');
       stat = statOfNode(walked.node);
     }
-    return ctx.memory.writeUser(buf, encodeStat(stat)) === 'ok' ? ret(0) : fail('EFAULT');
+    return stat;
   }
 
   function sysReadlinkat(ctx: SyscallContext): SyscallOutcome {
@@ -352,6 +385,7 @@ export function createPathSyscalls(
     { nr: 78, name: 'readlinkat', handler: sysReadlinkat },
     { nr: 79, name: 'newfstatat', handler: sysNewfstatat },
     { nr: 166, name: 'umask', handler: sysUmask },
+    { nr: 291, name: 'statx', handler: sysStatx },
     { nr: 439, name: 'faccessat2', handler: (ctx) => access(ctx, argInt(ctx, 3)) },
   ];
 }
