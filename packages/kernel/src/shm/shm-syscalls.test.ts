@@ -27,7 +27,7 @@ describe('shm-syscalls', () => {
     expect(p.status()).toBe(0);
   });
 
-  test('user and holder on nodes chosen by seed print the same as on one node', async () => {
+  test('user and holder on nodes and with link delays chosen by seed print the same as on one node', async () => {
     expect(EXPECTED.endsWith(HOLDER_LINE)).toBe(true);
     const seed0 = Number(process.env.KRG_SEED ?? 91);
     for (let i = 0; i < 3; i++) {
@@ -37,7 +37,10 @@ describe('shm-syscalls', () => {
       const userNode = rng.nextInt(nodes);
       // A different node for the holder: every buffer is then a remote page.
       const holderNode = (userNode + 1 + rng.nextInt(nodes - 1)) % nodes;
-      const cluster = new Cluster({ nodes, seed });
+      // A random link latency per seed: pages arrive early or late against the guests' steps.
+      const latencyNs = rng.intBetween(5_000, 2_000_000);
+      const cost = { ...DEFAULT_COST_MODEL, link: { ...DEFAULT_COST_MODEL.link, latencyNs } };
+      const cluster = new Cluster({ nodes, seed, cost });
       const key = ['0x6b726760'];
       const userFirst = rng.chance(0.5);
       const early = userFirst
@@ -48,7 +51,7 @@ describe('shm-syscalls', () => {
         : startGuest(cluster, userNode, 'shm-syscalls', ['user', ...key], '');
       const [user, holder] = userFirst ? [early, late] : [late, early];
       await cluster.run();
-      const where = `seed ${seed} (KRG_SEED=${seed0}): user on ${userNode}, holder on ${holderNode} of ${nodes}`;
+      const where = `seed ${seed} (KRG_SEED=${seed0}): user on ${userNode}, holder on ${holderNode} of ${nodes}, links ${latencyNs} ns`;
       expect(user.stdout() + holder.stdout(), where).toBe(EXPECTED);
       expect(holder.stdout(), where).toBe(HOLDER_LINE);
       expect([user.status(), holder.status()], where).toEqual([0, 0]);
@@ -88,5 +91,32 @@ describe('shm-syscalls', () => {
     expect(waitingSamples).toBeGreaterThan(10);
     // Two samples in a row inside one wait, the neighbour's count moved: it ran meanwhile.
     expect(spinGrewWhileWaiting).toBeGreaterThan(3);
+  });
+
+  test('the node holding the page crashes while the user waits for it: the wait ends', async () => {
+    const cluster = new Cluster({ nodes: 3, seed: 2 });
+    // The holder creates the segment: its pages' home is node 0, which crashes.
+    const holder = startGuest(cluster, 0, 'shm-syscalls', ['holder', '0x6b726762'], '');
+    await cluster.run({ untilNs: 1_000_000 });
+    const user = startGuest(cluster, 1, 'shm-syscalls', ['user', '0x6b726762'], '');
+    const isWaiting = (): boolean =>
+      cluster.nodes[1]!.sleepers().some(
+        (s) => s.task.pid === user.pid && s.waitingFor === 'page fault',
+      );
+    let isCrashed = false;
+    cluster.engine.spawn('crasher', async () => {
+      while (!isWaiting()) await cluster.engine.sleep(10_000);
+      cluster.crashNode(0);
+      isCrashed = true;
+      // KDDM's recovery round loses the page; the fault's next round first-touches it.
+      await cluster.engine.sleep(20_000_000);
+      cluster.engine.stop();
+    });
+    await cluster.run();
+    expect(isCrashed).toBe(true);
+    expect(holder.task.state).toBe('dead');
+    // The user left the page wait and runs on (it now spins for a turn no holder will give).
+    expect(isWaiting()).toBe(false);
+    expect(user.task.state).toBe('running');
   });
 });
