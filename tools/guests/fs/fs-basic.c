@@ -213,6 +213,25 @@ int main(int argc, char **argv) {
         "still readable and writable");
   close(fd);
 
+  /* O_TMPFILE: an unnamed file, named later by linkat; O_EXCL forbids that; tmpfile() */
+  fd = open(".", O_TMPFILE | O_RDWR, 0600);
+  check(fd >= 0 && write(fd, "temp", 4) == 4 && fstat(fd, &st) == 0 && st.st_nlink == 0,
+        "O_TMPFILE: written, no name");
+  check(linkat(fd, "", AT_FDCWD, "named", AT_EMPTY_PATH) == 0 && file_size("named") == 4,
+        "linkat AT_EMPTY_PATH names it");
+  close(fd);
+  check(unlink("named") == 0, "and it is an ordinary file");
+  fd = open(".", O_TMPFILE | O_RDWR | O_EXCL, 0600);
+  check(fd >= 0 && linkat(fd, "", AT_FDCWD, "named", AT_EMPTY_PATH) == -1 && errno == ENOENT,
+        "O_TMPFILE|O_EXCL cannot be named");
+  close(fd);
+  check(open(".", O_TMPFILE | O_RDONLY, 0600) == -1 && errno == EINVAL, "O_TMPFILE read-only: EINVAL");
+  FILE *tmp = tmpfile();
+  check(tmp != NULL && fputs("via tmpfile\n", tmp) >= 0 && fflush(tmp) == 0 && fseek(tmp, 0, SEEK_SET) == 0 &&
+            fgets(buf, sizeof buf, tmp) != NULL && strcmp(buf, "via tmpfile\n") == 0,
+        "tmpfile()");
+  if (tmp != NULL) fclose(tmp);
+
   /* attributes */
   check(chmod("b.txt", 0600) == 0 && stat("b.txt", &st) == 0 && (st.st_mode & 07777) == 0600,
         "chmod");

@@ -45,6 +45,8 @@ export class ImageFile extends Inode {
   readonly type = 'file';
   /** Open file descriptions referring to it: an unlinked file lives until the last closes. */
   openCount = 0;
+  /** Made by O_TMPFILE without O_EXCL and not named yet: linkat may give it its first name. */
+  isLinkable = false;
   #data: Uint8Array;
   #size: number;
   /** The bytes exec and mmap were given; a write copies the data first. */

@@ -141,9 +141,12 @@ export function createPathChangeSyscalls(args: PathArgs): SyscallEntry[] {
     const at = newEntry(ctx, argInt(ctx, 2), 3, false);
     if (!isWalked(at)) return at;
     if (node.type === 'directory') return fail('EPERM');
-    if (node.nlink === 0) return fail('ENOENT');
+    // An unlinked file cannot get a name again, unless O_TMPFILE made it linkable.
+    if (node.nlink === 0 && !(node.type === 'file' && node.isLinkable)) return fail('ENOENT');
     const r = store.link(at.parent, at.name, node, store.timeAt(ctx.nowNs));
-    return r === 0 ? ret(0) : fail(r);
+    if (r !== 0) return fail(r);
+    if (node.type === 'file') node.isLinkable = false;
+    return ret(0);
   }
 
   function sysRenameat2(ctx: SyscallContext): SyscallOutcome {

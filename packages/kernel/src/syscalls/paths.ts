@@ -103,7 +103,7 @@ export function createPathSyscalls(
     const mode = argUint(ctx, 3);
     // build_open_flags: O_PATH keeps only what names the file.
     if ((flags & O_PATH) !== 0) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    if ((flags & O_TMPFILE) === O_TMPFILE) return fail('EOPNOTSUPP');
+    if ((flags & O_TMPFILE) === O_TMPFILE) return openTmpfile(ctx, dirfd, path, flags, mode);
     const isCreate = (flags & O_CREAT) !== 0;
     if (isCreate && (flags & O_DIRECTORY) !== 0) return fail('EINVAL');
     const isExclusive = isCreate && (flags & O_EXCL) !== 0;
@@ -154,6 +154,42 @@ export function createPathSyscalls(
     const handle = openNode(store, node, where, status);
     if (typeof handle === 'string') return fail(handle);
     const r = table.install(handle, (flags & O_CLOEXEC) !== 0);
+    if (!r.ok) handle.release();
+    return fdResult(r);
+  }
+
+  /**
+   * O_TMPFILE: an unnamed regular file in the directory `path` names, freed
+   * at its last close unless linkat (with AT_EMPTY_PATH) names it first —
+   * which O_EXCL forbids. Linux's build_open_flags rules come first.
+   */
+  function openTmpfile(
+    ctx: SyscallContext,
+    dirfd: number,
+    path: string,
+    flags: number,
+    mode: number,
+  ): SyscallOutcome {
+    if ((flags & (O_TMPFILE | O_CREAT)) !== O_TMPFILE) return fail('EINVAL');
+    const accessMode = flags & O_ACCMODE;
+    if (accessMode !== 1 && accessMode !== 2) return fail('EINVAL');
+    const walked = args.walk(ctx, dirfd, path, true);
+    if (!walked.ok) return fail(walked.errno);
+    const dir = walked.node;
+    if (dir === undefined) return fail('ENOENT');
+    if (dir.type !== 'directory') return fail('ENOTDIR');
+    if (dir.isRemoved) return fail('ENOENT');
+    const file = store.createOrphan(
+      new Uint8Array(0),
+      mode & 0o7777 & ~ctx.task.get(FS_SLOT).umask,
+      ownerOf(ctx.task.credentials),
+      store.timeAt(ctx.nowNs),
+    );
+    if (typeof file === 'string') return fail(file);
+    file.isLinkable = (flags & O_EXCL) === 0;
+    const status = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+    const handle = new ImageFileHandle(store, file, joined(dir.path, `#${file.ino}`), status);
+    const r = ctx.task.get(FILES_SLOT).install(handle, (flags & O_CLOEXEC) !== 0);
     if (!r.ok) handle.release();
     return fdResult(r);
   }
