@@ -7,7 +7,8 @@
 // transition the trace covers is one the dispatcher no longer makes.
 //
 // An op whose instruction has a template (src/isa/rv64i-templates.ts: loads,
-// stores, branches, jumps and integer ALU ops) is written out inline with its
+// stores, branches, jumps and integer ALU ops; src/isa/fd-templates.ts: FP
+// loads, stores and moves) is written out inline with its
 // register slots, immediate and pc as literals; any other op is a direct
 // call of its instruction function with the op as a constant. Only the
 // sequencing is the compiler's own: the semantics are the extension
@@ -27,8 +28,14 @@
 import type { Block, CodeCache } from './code-cache.js';
 import type { Cpu } from './cpu.js';
 import * as I from './isa/rv64i.js';
-import { BRANCH_CONDITIONS, jalLink, RV64I_TEMPLATES } from './isa/rv64i-templates.js';
+import {
+  BRANCH_CONDITIONS,
+  jalLink,
+  RV64I_TEMPLATES,
+  type Template,
+} from './isa/rv64i-templates.js';
 import { ZICSR } from './isa/zicsr.js';
+import { FD_TEMPLATES } from './isa/fd-templates.js';
 import { TRACE_INSNS_MAX } from './limits.js';
 import type { Exec, Op } from './op.js';
 
@@ -50,6 +57,7 @@ const SETS_PC: ReadonlySet<Exec> = new Set([...CONDITIONAL_BRANCHES, I.jal, I.ja
 // (c.instret + o.index), which only the first block of a trace (in its first
 // iteration) can honour.
 const READS_INSTRET: ReadonlySet<Exec> = new Set(ZICSR.map((d) => d.exec));
+const TEMPLATES: ReadonlyMap<Exec, Template> = new Map([...RV64I_TEMPLATES, ...FD_TEMPLATES]);
 
 export interface Trace {
   readonly ops: readonly Op[];
@@ -123,7 +131,7 @@ export function traceSource(pc: number, trace: Trace): string {
     } else if (op.exec === I.jal && (!isLast || isLoop)) {
       steps.push(jalLink(op), ...(isLast ? [again] : []));
     } else {
-      const template = RV64I_TEMPLATES.get(op.exec);
+      const template = TEMPLATES.get(op.exec);
       if (template !== undefined) {
         // A store's slow path is the only place a template can write code.
         steps.push(template(op, k).replace('/*slow-store*/', onWrite));
@@ -141,7 +149,7 @@ export function traceSource(pc: number, trace: Trace): string {
     '"use strict";',
     ...bindings,
     `return function trace_${pc.toString(16)}(c, left) {`,
-    '  const x = c.x, m = c.mmu, code = c.code, e0 = code.epoch;',
+    '  const x = c.x, fi = c.fi, m = c.mmu, code = c.code, e0 = code.epoch;',
     '  const rtl = m.readTagLo, rth = m.readTagHi, rv = m.readView;',
     '  const wtl = m.writeTagLo, wth = m.writeTagHi, wv = m.writeView;',
     '  let i = 0, n = 0;',

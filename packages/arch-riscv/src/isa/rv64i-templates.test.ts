@@ -16,6 +16,7 @@ import { PagedMemory } from '../paged-memory.js';
 import { Prng } from '../test-support/prng.test-util.js';
 import { Trap } from '../trap.js';
 import { enc } from './encode.test-util.js';
+import { FD_TEMPLATES } from './fd-templates.js';
 import { RV64I_TEMPLATES } from './rv64i-templates.js';
 
 const SEED = Number(process.env['KRG_SEED'] ?? '20261125');
@@ -30,20 +31,11 @@ const NAMES: InsnName[] = [
   'addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'slli', 'srli', 'srai',
   'add', 'sub', 'slt', 'sltu', 'xor', 'or', 'and',
   'addiw', 'slliw', 'srliw', 'sraiw', 'addw', 'subw', 'sllw', 'srlw', 'sraw',
+  'fld', 'fsd', 'flw', 'fsw', 'fmv.x.d', 'fmv.d.x',
 ]; // prettier-ignore
 const MEMORY = new Set<string>([
-  'lb',
-  'lh',
-  'lw',
-  'ld',
-  'lbu',
-  'lhu',
-  'lwu',
-  'sb',
-  'sh',
-  'sw',
-  'sd',
-]);
+  'lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', 'sb', 'sh', 'sw', 'sd', 'fld', 'fsd', 'flw', 'fsw',
+]); // prettier-ignore
 
 const EDGES = [0, 1, -1, 0x7fffffff, -0x80000000, 0x80, 0xff, 31, 32, 63];
 
@@ -62,12 +54,13 @@ function immediateFor(rng: Prng, name: string): number {
 
 interface Outcome {
   readonly x: number[];
+  readonly f: number[];
   readonly pc: number;
   readonly trap: string | undefined;
   readonly bytes: number[];
 }
 
-function setUp(regs: Int32Array, data: Uint8Array): Cpu[] {
+function setUp(regs: Int32Array, fregs: Int32Array, data: Uint8Array): Cpu[] {
   return [0, 1].map(() => {
     const memory = new PagedMemory();
     memory.map(RW_PAGE, 0x1000, PROT_READ | PROT_WRITE);
@@ -75,6 +68,7 @@ function setUp(regs: Int32Array, data: Uint8Array): Cpu[] {
     memory.write(RW_PAGE, data);
     const c = new Cpu(memory, (n) => BigInt(n), true);
     c.x.set(regs);
+    c.fi.set(fregs);
     c.x[0] = 0;
     c.x[1] = 0;
     return c;
@@ -104,6 +98,7 @@ function run(c: Cpu, compiled: boolean, bits: number, warm: number): Outcome {
   // After a trap the dispatcher puts pc back at the op; only the state matters here.
   return {
     x: [...c.x.subarray(0, 64)],
+    f: [...c.fi],
     pc: trap === undefined ? c.pc : -1,
     trap,
     bytes: [...bytes],
@@ -112,7 +107,7 @@ function run(c: Cpu, compiled: boolean, bits: number, warm: number): Outcome {
 
 describe('rv64i templates', () => {
   it('every templated instruction has a case', () => {
-    expect(RV64I_TEMPLATES.size).toBe(NAMES.length);
+    expect(RV64I_TEMPLATES.size + FD_TEMPLATES.size).toBe(NAMES.length);
   });
 
   it(`agree with the instruction functions on ${String(CASES)} random cases (seed ${String(SEED)})`, () => {
@@ -120,7 +115,9 @@ describe('rv64i templates', () => {
     for (let n = 0; n < CASES; n++) {
       const name = NAMES[rng.below(NAMES.length)]!;
       const pick = (): number => (rng.below(2) === 0 ? rng.below(4) : rng.below(32));
-      const operands = { rd: pick(), rs1: pick(), rs2: pick(), imm: immediateFor(rng, name) };
+      // fmv's rs2 field is part of its encoding (zero)
+      const rs2 = name.startsWith('fmv') ? 0 : pick();
+      const operands = { rd: pick(), rs1: pick(), rs2, imm: immediateFor(rng, name) };
       const bits = enc(name, operands);
       const regs = new Int32Array(66);
       for (let s = 2; s < 64; s++) regs[s] = word(rng);
@@ -137,9 +134,10 @@ describe('rv64i templates', () => {
           regs[r + 1] = rng.below(8) === 0 ? 1 : 0;
         }
       }
+      const fregs = Int32Array.from({ length: 64 }, () => word(rng));
       const data = Uint8Array.from({ length: 0x1000 }, () => rng.below(256));
       const warm = rng.below(8);
-      const [a, b] = setUp(regs, data);
+      const [a, b] = setUp(regs, fregs, data);
       const interpreted = run(a!, false, bits, warm);
       const compiled = run(b!, true, bits, warm);
       if (JSON.stringify(interpreted) !== JSON.stringify(compiled)) {

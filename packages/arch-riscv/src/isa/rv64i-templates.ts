@@ -46,11 +46,11 @@ function hit(tagLo: string, tagHi: string, size: number): string {
   );
 }
 
-const OFF = `lo & ${OFFSET_MASK}`;
+export const OFF = `lo & ${OFFSET_MASK}`;
 
 // A load: `get` reads the view d at offset `off`, `slow` is the Mmu call;
 // `finish` writes rd from v (the value as the Mmu method returns it).
-function load(size: number, get: string, slow: string, finish: (o: Op) => string): Template {
+export function load(size: number, get: string, slow: string, finish: (o: Op) => string): Template {
   return (o, k) =>
     `{ ${ea(o)} let v; ${hit('rtl', 'rth', size)} { v = rv[t].${get}; } ` +
     `else { i = ${k}; v = m.${slow}(lo, hi); } ${finish(o)} }`;
@@ -76,12 +76,17 @@ const lbu = load(1, `getUint8(${OFF})`, 'loadU8', zeroExtend);
 const lhu = load(2, `getUint16(${OFF}, true)`, 'loadU16', zeroExtend);
 const lwu = load(4, `getInt32(${OFF}, true)`, 'loadI32', zeroExtend);
 
-const ld: Template = (o, k) =>
-  `{ ${ea(o)} let v, w; ${hit('rtl', 'rth', 8)} { const d = rv[t], f = ${OFF}; ` +
-  `v = d.getInt32(f, true); w = d.getInt32(f + 4, true); } ` +
-  `else { i = ${k}; v = m.load64(lo, hi); w = m.hi; } x[${o.rd}] = v; x[${o.rd + 1}] = w; }`;
+/** A 64-bit load into slots `rd`, `rd + 1` of the register file named `file` (x or fi). */
+export function load64(file: string): Template {
+  return (o, k) =>
+    `{ ${ea(o)} let v, w; ${hit('rtl', 'rth', 8)} { const d = rv[t], f = ${OFF}; ` +
+    `v = d.getInt32(f, true); w = d.getInt32(f + 4, true); } ` +
+    `else { i = ${k}; v = m.load64(lo, hi); w = m.hi; } ${file}[${o.rd}] = v; ${file}[${o.rd + 1}] = w; }`;
+}
 
-function store(size: number, set: (o: Op) => string, slow: (o: Op) => string): Template {
+const ld = load64('x');
+
+export function store(size: number, set: (o: Op) => string, slow: (o: Op) => string): Template {
   return (o, k) =>
     `{ ${ea(o)} ${hit('wtl', 'wth', size)} { ${set(o)} } else { i = ${k}; m.${slow(o)};/*slow-store*/ } }`;
 }
