@@ -6,7 +6,7 @@
 // node's path leads back to it, and the inode and byte counts equal what
 // is reachable or held open. Method: fast-check runs random operations on a
 // small name space (seeded: KRG_SEED replays a failure; fast-check prints
-// the seed and path).
+// the seed and path). `pnpm fuzz:fs` is the long lane.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ImageFileHandle } from './image-file.js';
@@ -14,6 +14,8 @@ import { ImageStore, RENAME_EXCHANGE, RENAME_NOREPLACE } from './image-store.js'
 import type { ImageDirectory, ImageFile, ImageNode } from './inode.js';
 
 const SEED = Number(process.env.KRG_SEED ?? 20261125);
+/** Runs in the normal suite; `pnpm fuzz:fs` runs many more (KRG_FS_RUNS). */
+const RUNS = Number(process.env.KRG_FS_RUNS ?? 200);
 const NAMES = ['a', 'b', 'c'];
 const owner = { uid: 0, gid: 0 };
 
@@ -174,7 +176,7 @@ describe('ImageStore (property)', () => {
         for (const h of open.splice(0)) h.release();
         checkInvariants(store, open);
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: RUNS },
     );
   });
 });
