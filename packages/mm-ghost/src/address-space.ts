@@ -420,8 +420,10 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
     file: MappableFile,
     req: { addr: number; length: number; prot: number; flags: number; offset: number },
   ): MmResult {
-    const known = this.#files.get(file.path);
-    assert(known === undefined || known.bytes === file.bytes, 'one path names one file');
+    // The file may have been written since an earlier mapping of it took its
+    // snapshot: the newer snapshot serves every mapping of the path from now
+    // on, so pages nobody touched yet show the file as it is — as Linux's
+    // page cache shows it (pages already filled keep what they read).
     const maxProt = sharedFileMaxProt(req.flags);
     const r = this.mmap({
       ...req,

@@ -35,6 +35,18 @@ int main(int argc, char **argv) {
     printf("shared sees: %.27s", r);
     munmap(r, 4096);
   }
+  // The file changes under a mapping nobody touched yet, then is mapped
+  // again: both mappings show the new contents (Linux maps the page cache).
+  char *keep = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+  pwrite(fd, "CHANGED", 7, 0);
+  char *again = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (keep == MAP_FAILED || again == MAP_FAILED) {
+    printf("remap: failed\n");
+    return 1;
+  }
+  printf("after a write, new mapping: %.7s, untouched older one: %.7s\n", again, keep);
+  munmap(keep, 4096);
+  munmap(again, 4096);
   char *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   printf("shared writable: %s\n",
          w != MAP_FAILED ? "mapped" : errno == ENODEV ? "ENODEV" : "other error");
