@@ -153,7 +153,7 @@ export class Cluster {
       throw new ClusterConfigInvalid(`epochNs must be a non-negative integer, found ${epochNs}`);
     }
     this.store = new ImageStore({ epochNs });
-    installDefaultTree(this.store);
+    installDefaultTree(this.store, this.engine.rng.fork('dev-random'));
     this.#services = {
       sendSignal: (task, sig, info) => void this.#node(task.node).signals.send(task, sig, info),
       exitTask: (task, status) => this.#node(task.node).exit(task, status),

@@ -74,6 +74,7 @@ export type { FdEntry, FdErrno, FdResult } from './files/fd-table.js';
 export type { Lookup, Owner, TreeErrno } from './files/image-store.js';
 export type {
   DeviceKind,
+  RandomSource,
   ImageDevice,
   ImageDirectory,
   ImageFile,

@@ -260,6 +260,26 @@ int main(int argc, char **argv) {
   memset(buf, 1, 16);
   check(fd >= 0 && read(fd, buf, 16) == 16 && buf[0] == 0 && buf[15] == 0, "/dev/zero");
   close(fd);
+  fd = open("/dev/full", O_RDWR);
+  memset(buf, 1, 16);
+  errno = 0;
+  check(fd >= 0 && read(fd, buf, 16) == 16 && buf[7] == 0 && write(fd, "x", 1) == -1 &&
+            errno == ENOSPC && write(fd, "", 0) == -1,
+        "/dev/full");
+  close(fd);
+  FILE *full = fopen("/dev/full", "w");
+  check(full != NULL && fputs("buffered", full) >= 0 && fflush(full) == EOF && errno == ENOSPC,
+        "/dev/full through stdio");
+  if (full != NULL) fclose(full);
+  {
+    unsigned char r1[64], r2[64];
+    int u = open("/dev/urandom", O_RDWR), v = open("/dev/random", O_RDONLY);
+    check(u >= 0 && v >= 0 && read(u, r1, 64) == 64 && read(v, r2, 64) == 64 &&
+              memcmp(r1, r2, 64) != 0 && write(u, "mix", 3) == 3,
+          "/dev/urandom and /dev/random");
+    close(u);
+    close(v);
+  }
 
   /* who am I */
   if (argc < 3 || strcmp(argv[2], "nopw") != 0) {

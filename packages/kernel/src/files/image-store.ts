@@ -24,6 +24,7 @@ import {
   ImageFile,
   ImageSymlink,
   type DeviceKind,
+  type RandomSource,
   type ImageNode,
   type InodeInit,
 } from './inode.js';
@@ -118,8 +119,10 @@ export class ImageStore {
   }
 
   /** Adds a character device (/dev/null, /dev/zero) at an absolute path. */
-  addDevice(path: string, device: DeviceKind, mode = 0o666): ImageDevice {
-    return this.#addNode(path, mode, (init) => new ImageDevice(init, device));
+  addDevice(path: string, device: DeviceKind, mode = 0o666, random?: RandomSource): ImageDevice {
+    if ((device === 'random' || device === 'urandom') !== (random !== undefined))
+      throw new ImageStoreError(`${path}: a random device, and only one, needs a random source`);
+    return this.#addNode(path, mode, (init) => new ImageDevice(init, device, random));
   }
 
   /** Resolves a path against a working directory (itself absolute), following every link. */

@@ -170,8 +170,28 @@ export class ImageSymlink extends Inode {
   }
 }
 
-/** The character devices the tree models: /dev/null (reads EOF) and /dev/zero (reads zeros). */
-export type DeviceKind = 'null' | 'zero';
+/**
+ * The character devices the tree models: /dev/null (reads EOF), /dev/zero
+ * (reads zeros), /dev/full (reads zeros, every write fails with ENOSPC),
+ * /dev/random and /dev/urandom (read the cluster's seeded generator, so a
+ * run is reproducible; writes are taken and ignored, as Linux mixes them
+ * into a pool).
+ */
+export type DeviceKind = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+
+/** Linux's minor numbers of the memory devices (major 1). */
+const MEM_MINOR: Readonly<Record<DeviceKind, number>> = {
+  null: 3,
+  zero: 5,
+  full: 7,
+  random: 8,
+  urandom: 9,
+};
+
+/** Where a random device's bytes come from: the cluster's seeded generator. */
+export interface RandomSource {
+  nextUint32(): number;
+}
 
 export class ImageDevice extends Inode {
   readonly type = 'device';
@@ -179,12 +199,14 @@ export class ImageDevice extends Inode {
   constructor(
     init: InodeInit,
     readonly device: DeviceKind,
+    /** The generator behind /dev/random and /dev/urandom (undefined for the others). */
+    readonly random: RandomSource | undefined = undefined,
   ) {
     super(init);
   }
 
-  /** Linux's device number: major 1 (mem), minor 3 (null) or 5 (zero). */
+  /** Linux's device number: major 1 (mem), the device's minor. */
   get rdev(): number {
-    return (1 << 8) | (this.device === 'null' ? 3 : 5);
+    return (1 << 8) | MEM_MINOR[this.device];
   }
 }

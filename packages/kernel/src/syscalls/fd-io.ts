@@ -4,7 +4,8 @@
 // read of an empty pipe returns `block` and runs again when woken. Regular
 // files of the cluster's tree are read and written in place (O_APPEND
 // writes at the end, as pwrite does on such a descriptor on Linux); the
-// devices read EOF (/dev/null) or zeros (/dev/zero) and swallow writes.
+// devices read EOF (/dev/null), zeros (/dev/zero, /dev/full) or the seeded
+// generator (/dev/random, /dev/urandom) and swallow writes (/dev/full: ENOSPC).
 import {
   SIGNAL,
   argAddress,
@@ -79,7 +80,11 @@ function readFrom(
   }
   if (file instanceof ImageDeviceHandle) {
     if (file.node.device === 'null') return new Uint8Array(0);
-    return new Uint8Array(Math.min(count, DEVICE_ZERO_READ_BYTES_MAX));
+    const out = new Uint8Array(Math.min(count, DEVICE_ZERO_READ_BYTES_MAX));
+    const random = file.node.random;
+    if (random !== undefined)
+      for (let i = 0; i < out.length; i++) out[i] = random.nextUint32() & 0xff;
+    return out;
   }
   if (file instanceof ImageDirectoryHandle) return fail('EISDIR');
   return fail('EINVAL');
@@ -115,7 +120,11 @@ function writeTo(
     if (position === undefined) file.offset = at + r;
     return r;
   }
-  if (file instanceof ImageDeviceHandle) return bytes.length;
+  if (file instanceof ImageDeviceHandle) {
+    // /dev/full: the device is always full, even for a zero-length write (Linux's write_full).
+    if (file.node.device === 'full') return fail('ENOSPC');
+    return bytes.length;
+  }
   return fail('EBADF');
 }
 
@@ -147,6 +156,11 @@ function sysWrite(ctx: SyscallContext): SyscallOutcome {
  * much an earlier attempt already wrote.
  */
 function continueWrite(ctx: SyscallContext, file: OpenFile, data: Uint8Array): SyscallOutcome {
+  // A zero-length write moves nothing, but a device still answers it (/dev/full: ENOSPC).
+  if (data.length === 0 && file instanceof ImageDeviceHandle) {
+    const r = writeTo(ctx, file, data);
+    return typeof r === 'number' ? ret(r) : r;
+  }
   let done = ctx.progress;
   while (done < data.length) {
     const r = writeTo(ctx, file, data.subarray(done));
