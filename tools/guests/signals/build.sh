@@ -3,12 +3,4 @@
 # gcc-riscv64-linux-gnu; the committed binaries make the tests independent
 # of it. Byte-reproducible: no build paths or dates end up in the binaries.
 set -euo pipefail
-cd "$(dirname "$0")"
-CC=${CC:-riscv64-linux-gnu-gcc}
-mkdir -p ../bin
-for src in *.c; do
-  name=${src%.c}
-  "$CC" -static -O2 -Wall -Wextra -Wno-unused-result -o "../bin/$name" "$src" -lm
-  riscv64-linux-gnu-strip "../bin/$name"
-done
-echo "built: $(ls *.c | sed 's/\.c$//' | tr '\n' ' ')"
+exec "$(dirname "$0")/../build-glibc-dir.sh" "$(dirname "$0")" -- -lm
