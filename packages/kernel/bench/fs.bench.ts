@@ -6,50 +6,25 @@
 // plain copy into a preallocated buffer. Run: pnpm bench:fs (from
 // packages/kernel) or `nice node --conditions=@krg/source --import tsx
 // bench/fs.bench.ts`.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cluster, ConsoleInput, ImageStore } from '../src/index.js';
+import { ImageStore } from '../src/index.js';
+import { best, runUnderKrg, runUnderQemu, type QemuRun } from './guest-runs.js';
 
 const GUEST = new URL('../../../tools/guests/bin/fs-bench', import.meta.url);
 const REPEATS = 3;
 
-async function underKrg(args: string[]): Promise<{ ms: number; out: string }> {
-  const t0 = performance.now();
-  const cluster = new Cluster({ nodes: 1, seed: 1 });
-  cluster.store.addFile('/bin/fs-bench', new Uint8Array(readFileSync(GUEST)));
-  const stdin = new ConsoleInput('pipe');
-  stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
-  const out: Uint8Array[] = [];
-  const sink = { write: (b: Uint8Array) => out.push(b.slice()) };
-  const task = cluster.start({
-    node: 0,
-    path: '/bin/fs-bench',
-    argv: ['fs-bench', '/tmp', ...args],
-    envp: ['LANG=C'],
-    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
-  });
-  if ('errno' in task) throw new Error(task.detail);
-  await cluster.run();
-  return { ms: performance.now() - t0, out: Buffer.concat(out).toString() };
-}
+const underKrg = (args: string[]) => runUnderKrg(GUEST, ['/tmp', ...args]);
 
-function underQemu(args: string[]): { ms: number; out: string } {
+/** qemu runs in a scratch directory of its own, removed afterwards. */
+function underQemu(args: string[]): QemuRun {
   const dir = mkdtempSync(join(tmpdir(), 'krg-fs-bench-'));
   try {
-    const t0 = performance.now();
-    const r = spawnSync('qemu-riscv64', [GUEST.pathname, dir, ...args], { cwd: dir });
-    if (r.error !== undefined)
-      throw new Error(`qemu-riscv64 is missing: install Debian's qemu-user (${r.error.message})`);
-    return { ms: performance.now() - t0, out: r.stdout.toString() };
+    return runUnderQemu(GUEST, [dir, ...args], dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function best(xs: number[]): number {
-  return Math.min(...xs);
 }
 
 async function guestCase(label: string, args: string[]): Promise<void> {
@@ -58,9 +33,10 @@ async function guestCase(label: string, args: string[]): Promise<void> {
   for (let i = 0; i < REPEATS; i++) {
     const k = await underKrg(args);
     const q = underQemu(args);
-    if (k.out !== q.out) throw new Error(`${label}: krg printed ${k.out}, qemu ${q.out}`);
-    krg.push(k.ms);
-    qemu.push(q.ms);
+    if (k.stdout !== q.stdout)
+      throw new Error(`${label}: krg printed ${k.stdout}, qemu ${q.stdout}`);
+    krg.push(k.wallMs);
+    qemu.push(q.wallMs);
   }
   console.log(
     `${label.padEnd(34)} krg ${best(krg).toFixed(0).padStart(6)} ms   qemu ${best(qemu)

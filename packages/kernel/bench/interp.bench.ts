@@ -6,10 +6,8 @@
 // to qemu. Best of ROUNDS by CPU time: the machine is shared, and CPU time is
 // what its load inflates least. Run: `pnpm bench:interp` (from
 // packages/kernel).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ACCOUNTING_SLOT } from '@krg/epm-core';
-import { Cluster, ConsoleInput } from '../src/index.js';
+import { runUnderKrg, runUnderQemu } from './guest-runs.js';
 
 const GUEST = new URL('guest/interp-mix', import.meta.url);
 // Scale 4 (about 233 M instructions) is dominated by warming up code that runs
@@ -25,62 +23,8 @@ interface Run {
   readonly stdout: string;
 }
 
-async function underKrg(scale: string): Promise<Run> {
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const cluster = new Cluster({ nodes: 1, seed: 1 });
-  cluster.store.addFile('/bin/interp-mix', new Uint8Array(readFileSync(GUEST)));
-  const stdin = new ConsoleInput('pipe');
-  stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
-  const chunks: Uint8Array[] = [];
-  const sink = { write: (bytes: Uint8Array) => void chunks.push(bytes.slice()) };
-  let instret = 0;
-  cluster.onTaskReaped = (t) => {
-    instret += t.get(ACCOUNTING_SLOT).instret;
-  };
-  const task = cluster.start({
-    node: 0,
-    path: '/bin/interp-mix',
-    argv: ['interp-mix', scale],
-    envp: ['LANG=C'],
-    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
-  });
-  if ('errno' in task) throw new Error(task.detail);
-  await cluster.run();
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    wallMs: performance.now() - t0,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    instret,
-    stdout: Buffer.concat(chunks).toString('utf8'),
-  };
-}
-
-/** CPU time of reaped children so far, from /proc (Linux), in ms; NaN elsewhere. */
-function childrenCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17, in clock ticks (100 Hz)
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function underQemu(scale: string): Run {
-  const t0 = performance.now();
-  const c0 = childrenCpuMs();
-  const r = spawnSync('qemu-riscv64', [GUEST.pathname, scale], { encoding: 'utf8' });
-  if (r.error !== undefined)
-    throw new Error(`qemu-riscv64 is missing: install Debian's qemu-user (${r.error.message})`);
-  return {
-    wallMs: performance.now() - t0,
-    cpuMs: childrenCpuMs() - c0,
-    instret: 0,
-    stdout: r.stdout,
-  };
-}
+const underKrg = (scale: string): Promise<Run> => runUnderKrg(GUEST, [scale]);
+const underQemu = (scale: string): Run => ({ ...runUnderQemu(GUEST, [scale]), instret: 0 });
 
 for (const scale of SCALES) {
   const krgRuns: Run[] = [];

@@ -5,51 +5,17 @@
 // rounds per wall second. Also what a delivery costs in simulated time.
 // Run: pnpm bench:signals (from packages/kernel) or `node
 // --conditions=@krg/source --import tsx bench/signals.bench.ts`.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Cluster, ConsoleInput } from '../src/index.js';
+import { median, runUnderKrg, runUnderQemu } from './guest-runs.js';
 
 const GUESTS = new URL('../../../tools/guests/bin/', import.meta.url);
 const ROUNDS = 2000;
 const REPEATS = 3;
 
-async function underKrg(rounds: number): Promise<{ ms: number; simNs: number; out: string }> {
-  const t0 = performance.now();
-  const cluster = new Cluster({ nodes: 1, seed: 1 });
-  const guest = 'sig-pingpong';
-  cluster.store.addFile(`/bin/${guest}`, new Uint8Array(readFileSync(new URL(guest, GUESTS))));
-  const stdin = new ConsoleInput('pipe');
-  stdin.onDemand = () => cluster.engine.schedule(0, () => stdin.end());
-  const chunks: Uint8Array[] = [];
-  const sink = { write: (b: Uint8Array) => void chunks.push(b.slice()) };
-  const task = cluster.start({
-    node: 0,
-    path: `/bin/${guest}`,
-    argv: [guest, String(rounds)],
-    envp: ['LANG=C'],
-    streams: { stdin, stdout: { sink, kind: 'pipe' }, stderr: { sink, kind: 'pipe' } },
-  });
-  if ('errno' in task) throw new Error(task.detail);
-  await cluster.run();
-  return {
-    ms: performance.now() - t0,
-    simNs: cluster.engine.nowNs,
-    out: Buffer.concat(chunks).toString(),
-  };
-}
-
-function underQemu(rounds: number): { ms: number; out: string } {
-  const t0 = performance.now();
-  const r = spawnSync('qemu-riscv64', [new URL('sig-pingpong', GUESTS).pathname, String(rounds)]);
-  if (r.error !== undefined)
-    throw new Error(`qemu-riscv64 is missing: install Debian's qemu-user (${r.error.message})`);
-  return { ms: performance.now() - t0, out: r.stdout.toString() };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const PINGPONG = new URL('sig-pingpong', GUESTS);
+const underKrg = (rounds: number) => runUnderKrg(PINGPONG, [String(rounds)]);
+const underQemu = (rounds: number) => runUnderQemu(PINGPONG, [String(rounds)]);
 
 // One unmeasured run first: the first runs pay for loading and compiling the modules.
 await underKrg(ROUNDS);
@@ -59,9 +25,10 @@ let simNs = 0;
 for (let i = 0; i < REPEATS; i++) {
   const k = await underKrg(ROUNDS);
   const q = underQemu(ROUNDS);
-  if (k.out !== q.out) throw new Error(`outputs differ:\nkrg:\n${k.out}\nqemu:\n${q.out}`);
-  krg.push(k.ms);
-  qemu.push(q.ms);
+  if (k.stdout !== q.stdout)
+    throw new Error(`outputs differ:\nkrg:\n${k.stdout}\nqemu:\n${q.stdout}`);
+  krg.push(k.wallMs);
+  qemu.push(q.wallMs);
   simNs = k.simNs;
 }
 const k = median(krg);
