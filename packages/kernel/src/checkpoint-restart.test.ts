@@ -5,23 +5,15 @@
 // reusing its PID — prints exactly what an uninterrupted run prints and
 // exits the same way. Method: seeded random instruction counts per guest;
 // a failure names the guest, the seed and the instruction.
-import { ACCOUNTING_SLOT, type EpmAction, type Task } from '@krg/epm-core';
+import { ACCOUNTING_SLOT, type Task } from '@krg/epm-core';
 import { MemoryGhost } from '@krg/ghost-io';
 import { Rng } from '@krg/sim-engine';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from './index.js';
-import { startGuest } from './cluster/guests.test-util.js';
+import { CHECKPOINT, RESTART, startGuest } from './cluster/guests.test-util.js';
 
 const SEED = Number(process.env.KRG_SEED ?? 20261125);
 const POINTS_PER_GUEST = 4;
-const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
-const restart: EpmAction = {
-  type: 'restart',
-  appId: 1,
-  shared: 'load-now',
-  replacePgrp: false,
-  replaceSid: false,
-};
 
 interface Outcome {
   stdout: string;
@@ -64,11 +56,11 @@ async function interrupted(
   await cluster.run();
   expect(await frozen).toBe('frozen');
   const ghost = MemoryGhost.create();
-  await cluster.exportProcess(task, ghost, checkpoint);
+  await cluster.exportProcess(task, ghost, CHECKPOINT);
   await ghost.close();
   cluster.kill(task);
   expect(cluster.tasks()).toEqual([]);
-  const restarted = await cluster.importProcess(ghost.toReader(), restart, 1, streams);
+  const restarted = await cluster.importProcess(ghost.toReader(), RESTART, 1, streams);
   await cluster.run();
   return {
     stdout: stdout(),
@@ -128,7 +120,7 @@ describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () =>
     });
     await ghost.close();
     cluster.kill(task);
-    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams)).rejects.toThrow(
+    await expect(cluster.importProcess(ghost.toReader(), RESTART, 1, streams)).rejects.toThrow(
       /found one for migrate/,
     );
     expect(cluster.tasks()).toEqual([]);
@@ -141,9 +133,9 @@ describe('checkpoint into a MemoryGhost, kill, restart with the same PID', () =>
     await cluster.run();
     expect(await frozen).toBe('frozen');
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(task, ghost, checkpoint);
+    await cluster.exportProcess(task, ghost, CHECKPOINT);
     await ghost.close();
-    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams)).rejects.toThrow(
+    await expect(cluster.importProcess(ghost.toReader(), RESTART, 1, streams)).rejects.toThrow(
       /PID .* free for the restart/,
     );
     expect(cluster.tasks().map((t) => t.pid)).toEqual([task.pid]);

@@ -5,25 +5,17 @@
 // signal still arrives, without its sender. Method: sig-group guests
 // through the Cluster API; the stop is sent by another process, from
 // another node.
-import { encodeWaitStatus, type EpmAction } from '@krg/epm-core';
+import { encodeWaitStatus } from '@krg/epm-core';
 import { MemoryGhost } from '@krg/ghost-io';
 import { describe, expect, test } from 'vitest';
 import { Cluster, ConsoleInput, type StandardStreams } from './index.js';
-import { startGuest } from './cluster/guests.test-util.js';
+import { CHECKPOINT, RESTART, startGuest } from './cluster/guests.test-util.js';
 
 const SIGUSR1 = 10;
 const SIGTERM = 15;
 const SIGCONT = 18;
 const SIGSTOP = 19;
 const SIGTSTP = 20;
-const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
-const restart: EpmAction = {
-  type: 'restart',
-  appId: 1,
-  shared: 'load-now',
-  replacePgrp: false,
-  replaceSid: false,
-};
 
 async function send(cluster: Cluster, node: number, pid: number, sig: number): Promise<string> {
   const sender = startGuest(cluster, node, 'sig-group', ['send', String(pid), String(sig)]);
@@ -58,12 +50,12 @@ describe('a stopped process across checkpoint/restart', () => {
     const frozen = cluster.freeze(task);
     expect(await frozen).toBe('frozen');
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(task, ghost, checkpoint);
+    await cluster.exportProcess(task, ghost, CHECKPOINT);
     await ghost.close();
     cluster.kill(task);
     // The killed process's objects are removed before the restart publishes them again.
     await cluster.run();
-    const restarted = await cluster.importProcess(ghost.toReader(), restart, 1, streams);
+    const restarted = await cluster.importProcess(ghost.toReader(), RESTART, 1, streams);
     await cluster.run();
     expect(restarted.state).toBe('stopped');
     expect(restarted.jobControl).toEqual({ kind: 'stopped', signal: SIGSTOP });

@@ -1,10 +1,20 @@
 // Shared by the one-system-image tests: guests from tools/guests/bin started
 // on chosen nodes, their output captured, their stdin held open or fed.
 import { readFileSync } from 'node:fs';
-import type { Task } from '@krg/epm-core';
+import type { EpmAction, Task } from '@krg/epm-core';
 import { encodeWaitStatus } from '@krg/epm-core';
 import { Cluster, ConsoleInput, type PsRow, type StandardStreams } from '../index.js';
 import { peekLocalPs } from './process-view.js';
+
+/** The actions a checkpoint test exports and imports with (application 1, shared objects saved and loaded at once). */
+export const CHECKPOINT: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
+export const RESTART: EpmAction = {
+  type: 'restart',
+  appId: 1,
+  shared: 'load-now',
+  replacePgrp: false,
+  replaceSid: false,
+};
 
 export function guestBytes(name: string): Uint8Array {
   return new Uint8Array(

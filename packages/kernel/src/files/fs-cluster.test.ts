@@ -7,23 +7,13 @@
 // half-restored. Method: guests on chosen nodes through the Cluster API;
 // the open files of the refusal tests are put in a blocked guest's table.
 import { MemoryGhost } from '@krg/ghost-io';
-import type { EpmAction } from '@krg/epm-core';
 import { describe, expect, test } from 'vitest';
 import { Cluster, ConsoleInput } from '../index.js';
-import { startGuest } from '../cluster/guests.test-util.js';
+import { CHECKPOINT, RESTART, startGuest } from '../cluster/guests.test-util.js';
 import { FILES_SLOT } from '../process/task-slots.js';
 import { GHOST_FILES_BYTES_MAX } from '../limits.js';
 import { flockHeld, flockTry } from './flock.js';
 import { ImageFileHandle } from './image-file.js';
-
-const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
-const restart: EpmAction = {
-  type: 'restart',
-  appId: 1,
-  shared: 'load-now',
-  replacePgrp: false,
-  replaceSid: false,
-};
 
 describe('one file tree for every node', () => {
   test('a ping on node 1 and a pong on node 3 read each other through files', async () => {
@@ -97,12 +87,12 @@ describe('checkpoint and restart of open files', () => {
     const inodes = cluster.store.inodeCount;
     cluster.store.unlink(tmp.node, 'data', 7n);
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(task, ghost, checkpoint);
+    await cluster.exportProcess(task, ghost, CHECKPOINT);
     await ghost.close();
     cluster.kill(task);
     expect(file.isDiscarded).toBe(true);
     expect(cluster.store.inodeCount).toBe(inodes - 1);
-    const back = await cluster.importProcess(ghost.toReader(), restart, 1, streams());
+    const back = await cluster.importProcess(ghost.toReader(), RESTART, 1, streams());
     const fds = back.get(FILES_SLOT);
     const [five, six, seven] = [5, 6, 7].map((fd) => fds.get(fd)?.file);
     if (!(five instanceof ImageFileHandle) || !(six instanceof ImageFileHandle))
@@ -126,7 +116,7 @@ describe('checkpoint and restart of open files', () => {
     const tmp = cluster.store.lookup('/tmp');
     if (!tmp.ok || tmp.node.type !== 'directory') throw new Error('no /tmp');
     cluster.store.unlink(tmp.node, 'data', 7n);
-    await expect(cluster.exportProcess(task, MemoryGhost.create(), checkpoint)).rejects.toThrow(
+    await expect(cluster.exportProcess(task, MemoryGhost.create(), CHECKPOINT)).rejects.toThrow(
       /unlinked while open and the ghost files would take/,
     );
   });
@@ -145,7 +135,7 @@ describe('checkpoint and restart of open files', () => {
       ),
     ).toBe(0);
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(task, ghost, checkpoint);
+    await cluster.exportProcess(task, ghost, CHECKPOINT);
     await ghost.close();
     cluster.kill(task);
     expect(file.openCount).toBe(0);
@@ -154,7 +144,7 @@ describe('checkpoint and restart of open files', () => {
       stdout: { sink: { write: () => {} }, kind: 'pipe' as const },
       stderr: { sink: { write: () => {} }, kind: 'pipe' as const },
     };
-    const back = await cluster.importProcess(ghost.toReader(), restart, 1, streams);
+    const back = await cluster.importProcess(ghost.toReader(), RESTART, 1, streams);
     const reopened = back.get(FILES_SLOT).get(5)?.file;
     expect(reopened instanceof ImageFileHandle && reopened.node === file && reopened.offset).toBe(
       10,
@@ -172,19 +162,19 @@ describe('checkpoint and restart of open files', () => {
     // Two copies of one checkpoint (a memory ghost is read once).
     const [ghost, copy] = [MemoryGhost.create(), MemoryGhost.create()];
     for (const g of [ghost, copy]) {
-      await cluster.exportProcess(task, g, checkpoint);
+      await cluster.exportProcess(task, g, CHECKPOINT);
       await g.close();
     }
     cluster.kill(task);
     // The kill dropped the lock: another description takes it, and the restart cannot.
     const other = new ImageFileHandle(cluster.store, file, '/tmp/data', 0);
     expect(flockTry(file, other, 'shared')).toBe('ok');
-    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams())).rejects.toThrow(
+    await expect(cluster.importProcess(ghost.toReader(), RESTART, 1, streams())).rejects.toThrow(
       /exclusive lock free to take again/,
     );
     expect(file.openCount).toBe(1);
     other.release();
-    const back = await cluster.importProcess(copy.toReader(), restart, 1, streams());
+    const back = await cluster.importProcess(copy.toReader(), RESTART, 1, streams());
     const again = back.get(FILES_SLOT).get(5)!.file;
     expect(flockHeld(file, again)).toBe('exclusive');
     cluster.kill(back);
@@ -195,7 +185,7 @@ describe('checkpoint and restart of open files', () => {
     const cluster = new Cluster({ nodes: 2, seed: 1 });
     const { task, file } = await blockedWithFile(cluster);
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(task, ghost, checkpoint);
+    await cluster.exportProcess(task, ghost, CHECKPOINT);
     await ghost.close();
     cluster.kill(task);
     expect(cluster.store.truncate(file, 5, 9n)).toBe(0);
@@ -204,7 +194,7 @@ describe('checkpoint and restart of open files', () => {
       stdout: { sink: { write: () => {} }, kind: 'pipe' as const },
       stderr: { sink: { write: () => {} }, kind: 'pipe' as const },
     };
-    await expect(cluster.importProcess(ghost.toReader(), restart, 1, streams)).rejects.toThrow(
+    await expect(cluster.importProcess(ghost.toReader(), RESTART, 1, streams)).rejects.toThrow(
       /at least 10 bytes long \(the saved offset\), found 5 bytes/,
     );
     expect(cluster.tasks().filter((t) => t.state !== 'dead')).toEqual([]);

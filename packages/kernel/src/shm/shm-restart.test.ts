@@ -8,24 +8,16 @@
 // restart action on its node (reusing its PID; the producer spins
 // meanwhile); both must print what the uninterrupted pair prints (whose
 // checksum lines both sides computed: a lost or stale byte shows). A restart whose segment is gone fails with a typed error.
-import { ProcessImportFailed, type EpmAction } from '@krg/epm-core';
+import { ProcessImportFailed } from '@krg/epm-core';
 import { MemoryGhost } from '@krg/ghost-io';
 import { Rng } from '@krg/sim-engine';
 import { ACCOUNTING_SLOT } from '@krg/epm-core';
 import { describe, expect, test } from 'vitest';
 import { Cluster } from '../cluster.js';
-import { startGuest } from '../cluster/guests.test-util.js';
+import { CHECKPOINT, RESTART, startGuest } from '../cluster/guests.test-util.js';
 
 const SEED = Number(process.env.KRG_SEED ?? 20261125);
 const POINTS = 4;
-const checkpoint: EpmAction = { type: 'checkpoint', appId: 1, shared: 'save-now' };
-const restart: EpmAction = {
-  type: 'restart',
-  appId: 1,
-  shared: 'load-now',
-  replacePgrp: false,
-  replaceSid: false,
-};
 /** A short exchange (8 rounds) keeps each run a fraction of a second. */
 const CONSUMER = ['consumer', '0x6b726753', '8'];
 const PRODUCER = ['producer', '0x6b726753', '8'];
@@ -69,11 +61,11 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
       await cluster.run();
       expect(await frozen, where).toBe('frozen');
       const ghost = MemoryGhost.create();
-      await cluster.exportProcess(consumer.task, ghost, checkpoint);
+      await cluster.exportProcess(consumer.task, ghost, CHECKPOINT);
       await ghost.close();
       cluster.kill(consumer.task);
       // The import waits on KDDM (reattaching the segment): the engine runs meanwhile.
-      const importing = cluster.importProcess(ghost.toReader(), restart, 1, consumer.streams);
+      const importing = cluster.importProcess(ghost.toReader(), RESTART, 1, consumer.streams);
       const running = cluster.run();
       const restarted = await importing;
       expect(restarted.pid, where).toBe(consumer.pid);
@@ -96,7 +88,7 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
     await cluster.run();
     expect(await frozen).toBe('frozen');
     const ghost = MemoryGhost.create();
-    await cluster.exportProcess(errors.task, ghost, checkpoint);
+    await cluster.exportProcess(errors.task, ghost, CHECKPOINT);
     await ghost.close();
     // Both killed: the segment stays (nobody removed it) until a third process removes it.
     cluster.kill(errors.task);
@@ -105,7 +97,7 @@ describe('checkpoint and restart of a process attached to SysV shm', () => {
     const cleaner = startGuest(cluster, 0, 'shm-pingpong', ['rmid'], '');
     await cluster.run();
     expect(cleaner.stdout()).toBe('');
-    const importing = cluster.importProcess(ghost.toReader(), restart, 1, errors.streams);
+    const importing = cluster.importProcess(ghost.toReader(), RESTART, 1, errors.streams);
     const running = cluster.run();
     await expect(importing).rejects.toBeInstanceOf(ProcessImportFailed);
     await running;
