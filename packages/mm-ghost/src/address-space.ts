@@ -124,9 +124,15 @@ export class AddressSpace implements GuestMemory, ShmAttacher {
    * else that fails an access is a real fault (`classifyFault`). At most
    * USER_FAULT_PAGES_MAX, in address order.
    */
+  /** True while a SysV shm segment is attached: only then can a page be absent (held by another node). */
+  get mayHaveAbsentPages(): boolean {
+    return this.#shm.size > 0;
+  }
+
   absentPages(address: number, lengthBytes: number, access: AccessKind): AbsentPage[] {
     const out: AbsentPage[] = [];
-    if (this.#shm.size === 0 || !isUserRange(address, lengthBytes) || lengthBytes === 0) return out;
+    if (!this.mayHaveAbsentPages || !isUserRange(address, lengthBytes) || lengthBytes === 0)
+      return out;
     const end = address + lengthBytes;
     for (const vma of this.map.vmas.list()) {
       if (vma.end <= address) continue;

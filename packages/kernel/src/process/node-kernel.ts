@@ -56,7 +56,10 @@ import { installImage, loadProgram } from './exec.js';
 import { RUNTIME_SLOT, newRuntime, type TaskRuntime } from './task-runtime.js';
 import { SignalDelivery, exitChildInfo } from './signal-delivery.js';
 import { isPrivateSyscall } from './private-syscalls.js';
-import { userOutputs } from './user-outputs.js';
+import { userOutputs, type UserRange } from './user-outputs.js';
+
+/** No user ranges: what a call of a space without shm must bring in first. */
+const NO_RANGES: readonly UserRange[] = [];
 
 /**
  * What a handler's run ends with, as the kernel sees it: the handler's
@@ -699,7 +702,10 @@ export class NodeKernel {
   #callHandler(task: Task, attempt: CallAttempt): CallOutcome | Promise<CallOutcome> {
     const space = task.get(MM_SLOT);
     space.takeUserFaults(); // what copies outside a call (signal frames) met is not this call's
-    const outputs = userOutputs(attempt.entry.name, attempt.args, (a, n) => space.readUser(a, n));
+    // Without shm attached no page can be absent: skip the per-call output scan (readv reads its iovecs for it).
+    const outputs = space.mayHaveAbsentPages
+      ? userOutputs(attempt.entry.name, attempt.args, (a, n) => space.readUser(a, n))
+      : NO_RANGES;
     let absent = space.takeUserFaults();
     for (const r of outputs) {
       if (r.address > BigInt(Number.MAX_SAFE_INTEGER)) continue;
