@@ -54,6 +54,13 @@ export class FdTable {
     return Number.isInteger(fd) && fd >= 0 ? this.#entries[fd] : undefined;
   }
 
+  /** The highest open descriptor, or -1 when none is open (select's fd-array size). */
+  get highestFd(): number {
+    let fd = this.#entries.length - 1;
+    while (fd >= 0 && this.#entries[fd] === undefined) fd--;
+    return fd;
+  }
+
   /** Open descriptors in ascending order (for export, /proc/<pid>/fd, exit). */
   entries(): [number, FdEntry][] {
     const out: [number, FdEntry][] = [];

@@ -193,8 +193,7 @@ function readSigsetArgpack(ctx: SyscallContext, at: number): bigint | undefined 
  * beyond it are ignored rather than EBADF.
  */
 function selectableFds(ctx: SyscallContext, nfds: number): number {
-  const entries = ctx.task.get(FILES_SLOT).entries();
-  const highest = entries.length === 0 ? -1 : (entries[entries.length - 1]?.[0] ?? -1);
+  const highest = ctx.task.get(FILES_SLOT).highestFd;
   let size = 64;
   if (highest >= 64) {
     size = 128;
