@@ -41,6 +41,7 @@ export {
   fail,
   readUserString,
   readUserTimespec,
+  writeUserInt32,
   ret,
 } from './syscall.js';
 export { ROOT_CREDENTIALS, Task } from './task.js';

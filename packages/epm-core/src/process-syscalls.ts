@@ -13,6 +13,7 @@ import {
   block,
   fail,
   ret,
+  writeUserInt32,
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
@@ -59,13 +60,8 @@ function writeIdTriple(
   ctx: SyscallContext,
   ids: readonly [number, number, number],
 ): SyscallOutcome {
-  for (const [i, id] of ids.entries()) {
-    const address = argAddress(ctx, i);
-    const word = new Uint8Array(4);
-    new DataView(word.buffer).setUint32(0, id, true);
-    if (address === undefined || ctx.memory.writeUser(address, word) !== 'ok')
-      return fail('EFAULT');
-  }
+  for (const [i, id] of ids.entries())
+    if (writeUserInt32(ctx.memory, argAddress(ctx, i), id) !== 'ok') return fail('EFAULT');
   return ret(0);
 }
 function sysGetresuid(ctx: SyscallContext): SyscallOutcome {

@@ -260,6 +260,21 @@ export function readUserTimespec(
   return sec * NS_PER_SECOND + nsec;
 }
 
+/**
+ * Writes a C int (32 bits, little-endian) to user memory — a status word, a
+ * pid, an id. Values up to 2^32 − 1 (uids) are written as their unsigned bits.
+ */
+export function writeUserInt32(
+  memory: UserMemory,
+  address: number | undefined,
+  value: number,
+): 'ok' | 'EFAULT' {
+  if (address === undefined) return 'EFAULT';
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setInt32(0, value, true);
+  return memory.writeUser(address, out);
+}
+
 /** Reads a NUL-terminated string of at most `maxBytes` (NUL included) from user memory. */
 export function readUserString(
   memory: UserMemory,

@@ -14,6 +14,7 @@ import {
   fail,
   readUserString,
   ret,
+  writeUserInt32,
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
@@ -61,12 +62,6 @@ export const EXEC_STRINGS_MAX = 65536;
 export const EXEC_STRING_BYTES_MAX = 2 * 1024 * 1024;
 const PATH_MAX = 4096;
 
-function u32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setInt32(0, value, true);
-  return out;
-}
-
 function sysClone(ctx: SyscallContext): SyscallOutcome {
   const flags = Number(BigInt.asUintN(32, ctx.args[0] ?? 0n));
   const parentTid = argAddress(ctx, 2);
@@ -81,7 +76,7 @@ function sysClone(ctx: SyscallContext): SyscallOutcome {
   if (typeof forked === 'string') return fail(forked);
   const child = forked;
   if ((flags & CLONE_PARENT_SETTID) !== 0) {
-    if (parentTid === undefined || ctx.memory.writeUser(parentTid, u32(child.pid)) !== 'ok') {
+    if (parentTid === undefined || writeUserInt32(ctx.memory, parentTid, child.pid) !== 'ok') {
       ctx.kernel.discardTask(child);
       return fail('EFAULT');
     }
@@ -89,7 +84,7 @@ function sysClone(ctx: SyscallContext): SyscallOutcome {
   if ((flags & CLONE_CHILD_SETTID) !== 0) {
     if (
       childTid === undefined ||
-      ctx.kernel.memoryOf(child).writeUser(childTid, u32(child.pid)) !== 'ok'
+      writeUserInt32(ctx.kernel.memoryOf(child), childTid, child.pid) !== 'ok'
     ) {
       ctx.kernel.discardTask(child);
       return fail('EFAULT');
@@ -140,7 +135,7 @@ function sysWait4(ctx: SyscallContext): SyscallOutcome {
   // Copy out before reaping so a bad pointer leaves the zombie for a retry.
   if (
     statusAddress !== undefined &&
-    ctx.memory.writeUser(statusAddress, u32(encodeWaitStatus(status))) !== 'ok'
+    writeUserInt32(ctx.memory, statusAddress, encodeWaitStatus(status)) !== 'ok'
   ) {
     return fail('EFAULT');
   }
@@ -167,7 +162,7 @@ function reportJobControl(
   if (report === undefined) return fail('ECHILD');
   if (
     statusAddress !== undefined &&
-    ctx.memory.writeUser(statusAddress, u32(encodeWaitStatus(report))) !== 'ok'
+    writeUserInt32(ctx.memory, statusAddress, encodeWaitStatus(report)) !== 'ok'
   ) {
     return fail('EFAULT');
   }

@@ -14,6 +14,7 @@ import {
   type SyscallContext,
   type SyscallEntry,
   type SyscallOutcome,
+  writeUserInt32,
 } from '@krg/epm-core';
 import { TIME_SLICE_NS } from '../limits.js';
 
@@ -75,9 +76,7 @@ function sysSchedGetparam(ctx: SyscallContext): Outcome {
   const address = argAddress(ctx, 1);
   if (ctx.args[1] === 0n || pid < 0) return fail('EINVAL');
   return ifProcessExists(ctx, pid, () =>
-    address !== undefined && ctx.memory.writeUser(address, new Uint8Array(4)) === 'ok'
-      ? ret(0)
-      : fail('EFAULT'),
+    writeUserInt32(ctx.memory, address, 0) === 'ok' ? ret(0) : fail('EFAULT'),
   );
 }
 
@@ -129,9 +128,7 @@ function sysSchedRrGetInterval(ctx: SyscallContext): Outcome {
 function sysGetcpu(ctx: SyscallContext): SyscallOutcome {
   for (const at of [0, 1]) {
     if (ctx.args[at] === 0n) continue;
-    const address = argAddress(ctx, at);
-    if (address === undefined || ctx.memory.writeUser(address, new Uint8Array(4)) !== 'ok')
-      return fail('EFAULT');
+    if (writeUserInt32(ctx.memory, argAddress(ctx, at), 0) !== 'ok') return fail('EFAULT');
   }
   return ret(0);
 }
